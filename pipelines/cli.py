@@ -1,0 +1,136 @@
+"""The `eventwire` command line: produce, stream, extract, inspect."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import apache_beam as beam
+import click
+from tqdm import tqdm
+
+from pipelines import schemas
+from pipelines.options import EventwireOptions
+from pipelines.summary import accounting, format_summary, run_counters
+
+BEAM_ARGS = dict(ignore_unknown_options=True, allow_extra_args=True, help_option_names=[])
+
+
+@click.group()
+@click.option("--log-level", default="WARNING", show_default=True)
+def main(log_level):
+    """eventwire: news articles in, CAMEO events out, every record traceable to its sentence."""
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--input", "inputs", multiple=True, required=True, help="JSONL or JSONL.gz file (repeatable)")
+@click.option("--topic", default="articles.raw", show_default=True)
+@click.option("--bootstrap-servers", default=None, help="default: $EVENTWIRE_KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092")
+@click.option("--rate", type=float, default=None, help="messages per second (default: as fast as the broker takes them)")
+def produce(inputs, topic, bootstrap_servers, rate):
+    """Publish JSONL lines as they are (bad lines too), keyed by article id where one can be read."""
+    from pipelines.produce import produce_files
+
+    counts = produce_files(list(inputs), topic, bootstrap_servers, rate, progress=tqdm)
+    click.echo(f"produced {counts['sent']} messages to {topic} ({counts['keyed']} keyed by article id, "
+               f"{counts['unkeyed']} without a readable id)")
+
+
+def _options_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eventwire stream", description="Beam options and eventwire options; "
+                                     "any other Beam pipeline option (--runner, --prism_location, ...) passes through.")
+    EventwireOptions._add_argparse_args(parser)
+    return parser
+
+
+@main.command(context_settings=BEAM_ARGS)
+@click.pass_context
+def stream(ctx):
+    """Run the streaming pipeline (Kafka -> annotate -> Avro files + Kafka). Try `eventwire stream --help`."""
+    if "--help" in ctx.args or "-h" in ctx.args:
+        _options_parser().print_help()
+        return
+    from pipelines.graphs import stream as stream_graph
+
+    options = EventwireOptions(ctx.args, streaming=True)
+    started = time.monotonic()
+    pipeline = beam.Pipeline(options=options)
+    stream_graph.build(pipeline, options)
+    result = pipeline.run()
+    result.wait_until_finish()
+    report = accounting(run_counters(result))
+    click.echo(format_summary(report, options.output))
+    click.echo(f"  wall time        {time.monotonic() - started:.1f} s")
+    _write_report(options.output, report)
+
+
+def _write_report(output: str, report: dict) -> None:
+    Path(output).mkdir(parents=True, exist_ok=True)
+    (Path(output) / "_summary.json").write_text(json.dumps(report, indent=2) + "\n")
+
+
+@main.command(context_settings=BEAM_ARGS)
+@click.option("--input", "inputs", multiple=True, required=True, help="JSONL or JSONL.gz file or glob (repeatable)")
+@click.option("--output", required=True, help="FILE.jsonl or FILE.avro")
+@click.pass_context
+def extract(ctx, inputs, output):
+    """Annotate files without Kafka: one output record per article; bad lines go to OUTPUT.dead_letters.jsonl."""
+    from pipelines.graphs import extract as extract_graph
+
+    options = EventwireOptions(ctx.args)
+    pipeline = beam.Pipeline(options=options)
+    extract_graph.build(pipeline, options, list(inputs), output)
+    result = pipeline.run()
+    result.wait_until_finish()
+    report = accounting(run_counters(result))
+    click.echo(f"annotated {report['annotated']} of {report['articles_in']} articles -> {output}; "
+               f"{report['dead_lettered']} dead-lettered -> {extract_graph.dead_letters_path(output)} "
+               f"{report['dead_letters_by_reason'] or ''}; {report['events']} events")
+    if not report["balanced"]:
+        sys.exit("accounting mismatch: in != annotated + dead-lettered")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--summary", is_flag=True, help="counts instead of records")
+@click.option("--limit", type=int, default=None, help="print at most this many records")
+def inspect(path, summary, limit):
+    """Print the records of an Avro file, or of every Avro file under a folder, as JSON lines."""
+    files = sorted(p for p in ([path] if path.is_file() else path.rglob("*.avro")) if not p.name.startswith("."))
+    if summary:
+        click.echo(json.dumps(_summarise(files), indent=2))
+        return
+    printed = 0
+    for file in files:
+        for record in schemas.read_container(file):
+            if limit is not None and printed >= limit:
+                return
+            click.echo(json.dumps(record, ensure_ascii=False, default=_bytes_as_text))
+            printed += 1
+
+
+def _bytes_as_text(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    raise TypeError(type(value).__name__)
+
+
+def _summarise(files: list[Path]) -> dict:
+    records, roots, labels = 0, Counter(), Counter()
+    for file in files:
+        for record in schemas.read_container(file):
+            records += 1
+            roots.update(event["event_root_code"] for event in record.get("events", []))
+            labels.update(entity["label"] for entity in record.get("entities", []))
+    return {"files": len(files), "records": records, "events_by_root_code": dict(sorted(roots.items())),
+            "entities_by_label": dict(labels.most_common())}
+
+
+if __name__ == "__main__":
+    main()

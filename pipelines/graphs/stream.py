@@ -1,0 +1,51 @@
+"""The streaming graph: Kafka -> parse -> deduplicate -> annotate -> Avro files + Kafka, then commit.
+
+`run()` only wires composites; each has a stable step name so a runner can restore its state.
+"""
+
+from __future__ import annotations
+
+import time
+
+import apache_beam as beam
+
+from pipelines import schemas
+from pipelines.io.avro_files import WriteWindowedAvro
+from pipelines.io.kafka import CommitOffsets, PublishToKafka, ReadFromKafka, StopPolicy
+from pipelines.io.messages import avro_message
+from pipelines.options import EventwireOptions
+from pipelines.transforms.annotate import Annotate
+from pipelines.transforms.dedup import DUPLICATES, Deduplicate
+from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
+
+
+def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
+    kafka = options.kafka_config()
+    deadline = time.time() + options.max_seconds if options.max_seconds else None
+    stop = StopPolicy(idle_seconds=options.until_idle, deadline=deadline)
+
+    records = pipeline | "ReadArticles" >> ReadFromKafka(kafka, options.input_topic, options.consumer_group,
+                                                         start_from=options.start_from, stop=stop)
+    parsed = records | "ParseArticles" >> ParseArticles(options.limits())
+    deduplicated = parsed["articles"] | "Deduplicate" >> Deduplicate(options.dedup_ttl_seconds, options.output)
+    annotated = deduplicated["unique"] | "Annotate" >> Annotate(options.model, options.batch_size)
+
+    dead_letters = (parsed[DEAD_LETTERS], annotated[DEAD_LETTERS]) | "AllDeadLetters" >> beam.Flatten()
+    dead_lettered = (
+        dead_letters
+        | "PublishDeadLetters" >> beam.ParDo(PublishToKafka(kafka, options.dlq_topic, avro_message(schemas.DEAD_LETTER, None)))
+        | "DeadLetterReceipts" >> beam.Keys()
+    )
+    written = (
+        annotated["annotated"]
+        | "PublishAnnotated" >> beam.ParDo(PublishToKafka(kafka, options.annotated_topic,
+                                                          avro_message(schemas.ANNOTATED_ARTICLE, "article_id")))
+        | "WriteAvroFiles" >> WriteWindowedAvro(options.output, schemas.ANNOTATED_ARTICLE, "article_id",
+                                                options.window_seconds, options.shards)
+    )
+    duplicate_receipts = deduplicated[DUPLICATES] | "DuplicateReceipts" >> beam.Keys()
+    (
+        (written, dead_lettered, duplicate_receipts)
+        | "AllReceipts" >> beam.Flatten()
+        | "CommitOffsets" >> CommitOffsets(kafka, options.consumer_group)
+    )

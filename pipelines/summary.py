@@ -1,0 +1,52 @@
+"""The accounting a run reports: in = annotated + dead-lettered + duplicates, from Beam metrics."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from apache_beam.metrics.metric import MetricsFilter
+
+
+def run_counters(result) -> Counter:
+    """The pipeline's `eventwire` counters (committed values where the runner reports them)."""
+    counters = Counter()
+    for counter in result.metrics().query(MetricsFilter().with_namespace("eventwire"))["counters"]:
+        value = counter.committed if counter.committed is not None else counter.attempted
+        counters[counter.key.metric.name] += value or 0
+    return counters
+
+
+def accounting(counters: Counter) -> dict:
+    dead_letters = {name.split(".", 1)[1]: count for name, count in counters.items() if name.startswith("dead_letter.")}
+    annotated, duplicates = counters["annotated"], counters["duplicates"]
+    return {
+        "articles_in": counters["articles_in"],
+        "annotated": annotated,
+        "dead_lettered": sum(dead_letters.values()),
+        "dead_letters_by_reason": dict(sorted(dead_letters.items())),
+        "duplicates": duplicates,
+        "balanced": counters["articles_in"] == annotated + sum(dead_letters.values()) + duplicates,
+        "entities": counters["entities"],
+        "events": counters["events"],
+        "events_by_root_code": {name.split(".", 1)[1]: count for name, count in sorted(counters.items())
+                                if name.startswith("events_root.")},
+    }
+
+
+def format_summary(report: dict, output: str) -> str:
+    lines = [
+        "eventwire summary",
+        f"  articles in      {report['articles_in']}",
+        f"  annotated        {report['annotated']}",
+        f"  dead-lettered    {report['dead_lettered']}",
+    ]
+    lines += [f"    {reason:<22}{count}" for reason, count in report["dead_letters_by_reason"].items()]
+    lines += [
+        f"  duplicates       {report['duplicates']}",
+        f"  accounting       in = annotated + dead-lettered + duplicates: {'OK' if report['balanced'] else 'MISMATCH'}",
+        f"  entities         {report['entities']}",
+        f"  events           {report['events']}",
+    ]
+    lines += [f"    CAMEO root {root}  {count}" for root, count in report["events_by_root_code"].items()]
+    lines.append(f"  Avro files       {output}")
+    return "\n".join(lines)

@@ -1,0 +1,82 @@
+"""Deduplicate: the first record of each article id goes on; later ones are counted and dropped.
+
+State is kept per article id for `ttl_seconds` of event time, then expires (an event-time timer),
+so memory stays bounded in a long-running stream. Output written before this run started is
+remembered too: ids found in Avro files under the output folder (written within the TTL) count
+as duplicates, so a replay after a crash (records read again because their offsets were not yet
+committed) never writes an article twice.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import apache_beam as beam
+from apache_beam.coders import BooleanCoder
+from apache_beam.metrics import Metrics
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
+from apache_beam.utils.timestamp import Duration
+
+from pipelines import schemas
+
+DUPLICATES = "duplicates"
+
+
+def ids_already_written(output_dir: str | None, newer_than_epoch: float) -> frozenset[str]:
+    """Article ids in the Avro files of `output_dir` modified after `newer_than_epoch`."""
+    if not output_dir or not Path(output_dir).is_dir():
+        return frozenset()
+    ids = set()
+    for path in Path(output_dir).rglob("*.avro"):
+        if path.name.startswith(".") or path.stat().st_mtime < newer_than_epoch:
+            continue
+        ids.update(record["article_id"] for record in schemas.read_container(path))
+    return frozenset(ids)
+
+
+class _FirstOfEachId(beam.DoFn):
+    SEEN = ReadModifyWriteStateSpec("seen", BooleanCoder())
+    EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
+
+    def __init__(self, ttl_seconds: int, output_dir: str | None):
+        self._ttl = ttl_seconds
+        self._output_dir = output_dir
+        self.unique = Metrics.counter("eventwire", "unique_articles")
+        self.duplicates = Metrics.counter("eventwire", "duplicates")
+
+    def setup(self):
+        self._written_before = ids_already_written(self._output_dir, time.time() - self._ttl)
+
+    def process(self, element, timestamp=beam.DoFn.TimestampParam, seen=beam.DoFn.StateParam(SEEN),
+                expiry=beam.DoFn.TimerParam(EXPIRY)):
+        article_id, tracked = element
+        if seen.read() or article_id in self._written_before:
+            self.duplicates.inc()
+            yield beam.pvalue.TaggedOutput(DUPLICATES, tracked)
+            return
+        seen.write(True)
+        expiry.set(timestamp + Duration(seconds=self._ttl))
+        self.unique.inc()
+        yield tracked
+
+    @on_timer(EXPIRY)
+    def expire(self, seen=beam.DoFn.StateParam(SEEN)):
+        seen.clear()
+
+
+class Deduplicate(beam.PTransform):
+    """(receipt, Article) -> outputs `unique` and `duplicates`, both (receipt, Article)."""
+
+    def __init__(self, ttl_seconds: int = 7 * 24 * 3600, output_dir: str | None = None):
+        super().__init__()
+        self._ttl, self._output_dir = ttl_seconds, output_dir
+
+    def expand(self, articles):
+        outputs = (
+            articles
+            | "KeyById" >> beam.Map(lambda tracked: (tracked[1]["id"], tracked))
+            | "FirstOfEachId" >> beam.ParDo(_FirstOfEachId(self._ttl, self._output_dir)).with_outputs(DUPLICATES, main="unique")
+        )
+        return {"unique": outputs.unique, DUPLICATES: outputs[DUPLICATES]}

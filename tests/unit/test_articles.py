@@ -1,0 +1,71 @@
+"""Parsing and validation: every bad-input kind gets its own reason; good input is normalised."""
+
+import json
+
+import pytest
+
+from pipelines.articles import Limits, Rejected, article_key, dead_letter, parse_article
+
+GOOD = {"id": "a1", "url": "https://x.org/1", "source": "Wire", "title": "Talks", "body": "Leaders met.",
+        "published_at": "2020-01-02T03:04:05+01:00", "language": "en"}
+
+
+def raw(value) -> bytes:
+    return json.dumps(value).encode()
+
+
+def reason_of(payload: bytes, limits=Limits()) -> str:
+    with pytest.raises(Rejected) as rejected:
+        parse_article(payload, limits)
+    return rejected.value.reason
+
+
+def test_good_article_is_normalised():
+    article = parse_article(raw(GOOD))
+    assert article["published_at"] == "2020-01-02T02:04:05Z"
+    assert article["id"] == "a1" and article["language"] == "en"
+
+
+def test_optional_fields_may_be_absent():
+    article = parse_article(raw({k: v for k, v in GOOD.items() if k not in ("published_at", "language")}))
+    assert article["published_at"] is None and article["language"] is None
+
+
+@pytest.mark.parametrize("payload, reason", [
+    (b'{"id": "a1", "title": "trunc', "malformed_json"),
+    (b"[1, 2]", "not_an_object"),
+    (b'"just a string"', "not_an_object"),
+    (b"", "empty_message"),
+    (b"   \n", "empty_message"),
+    (b'{"id": "a1", "body": "caf\xe9"}', "invalid_utf8"),
+    (raw({k: v for k, v in GOOD.items() if k != "body"}), "missing_field"),
+    (raw({**GOOD, "id": "  "}), "missing_field"),
+    (raw({**GOOD, "title": 20200101}), "wrong_type"),
+    (raw({**GOOD, "published_at": 5}), "wrong_type"),
+    (raw({**GOOD, "body": ""}), "empty_body"),
+    (raw({**GOOD, "body": "  \n "}), "empty_body"),
+    (raw({**GOOD, "language": "fr"}), "unsupported_language"),
+    (raw({**GOOD, "published_at": "not a date at all"}), "bad_date"),
+    (b"[" * 100_000 + b"]" * 100_000, "malformed_json"),
+])
+def test_each_bad_input_kind_has_its_reason(payload, reason):
+    assert reason_of(payload) == reason
+
+
+def test_oversized_message_is_rejected_before_parsing():
+    limits = Limits(max_message_bytes=100)
+    assert reason_of(b"{" + b"x" * 200, limits) == "oversized"
+
+
+def test_oversized_body_is_rejected():
+    assert reason_of(raw({**GOOD, "body": "word " * 50}), Limits(max_body_chars=20)) == "oversized"
+
+
+def test_dead_letter_keeps_payload_and_origin():
+    record = dead_letter(b"\xff\xfe", "invalid_utf8", "bad bytes", "parse", topic="articles.raw", partition=2, offset=7)
+    assert record["payload"] == b"\xff\xfe" and record["partition"] == 2 and record["offset"] == 7
+
+
+@pytest.mark.parametrize("payload, key", [(raw(GOOD), b"a1"), (b"{bad", None), (b"[1]", None), (raw({"id": 5}), None)])
+def test_article_key(payload, key):
+    assert article_key(payload) == key

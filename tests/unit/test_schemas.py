@@ -1,0 +1,70 @@
+"""Schemas load from schemas/*.avsc; wire forms round-trip; old files read with the current schema."""
+
+import json
+from pathlib import Path
+
+import fastavro
+import pytest
+from fastavro.validation import ValidationError
+
+from pipelines import schemas
+
+OLD_ANNOTATED_SCHEMA = Path(__file__).parent.parent / "fixtures" / "annotated_article.v0.avsc"
+
+ANNOTATED = {
+    "article_id": "a1", "url": "https://x.org/1", "source": "Wire", "title": "t", "published_at": None,
+    "processed_at": "2020-01-01T00:00:00Z", "language": "en",
+    "entities": [{"text": "Kyiv", "label": "GPE", "canonical": "Kyiv", "country_code": "UKR", "lat": 50.45,
+                  "lon": 30.52, "count": 2, "start_char": 0}],
+    "events": [{"event_id": "e1", "event_code": "190", "event_root_code": "19", "quad_class": 4, "goldstein": -10.0,
+                "actor1": {"name": "Russian troops", "code": "RUSMIL", "country_code": "RUS", "type_code": "MIL"},
+                "actor2": None, "location": {"name": "Kyiv", "country_code": "UKR", "lat": 50.45, "lon": 30.52},
+                "event_date": "2020-01-01", "sentence": "Russian troops attacked Kyiv.", "sentence_start": 0,
+                "trigger": "attacked", "confidence": 0.8}],
+    "model": "en_core_web_sm-3.8.0", "pipeline_version": "0.1.0",
+    "origin": {"uri": "kafka://articles.raw", "partition": 0, "offset": 5},
+}
+
+
+@pytest.mark.parametrize("name", [schemas.ARTICLE, schemas.ANNOTATED_ARTICLE, schemas.EVENT_ROW, schemas.DEAD_LETTER])
+def test_every_schema_loads_from_its_file(name):
+    assert schemas.schema(name)["name"].startswith("io.eventwire.")
+
+
+def test_single_object_round_trip_and_fingerprint():
+    message = schemas.encode_single_object(ANNOTATED, schemas.ANNOTATED_ARTICLE)
+    assert message[:2] == b"\xc3\x01" and message[2:10] == schemas.schema_fingerprint(schemas.ANNOTATED_ARTICLE)
+    assert schemas.decode_single_object(message, schemas.ANNOTATED_ARTICLE) == ANNOTATED
+    with pytest.raises(ValueError, match="fingerprint"):
+        schemas.decode_single_object(message, schemas.ARTICLE)
+
+
+def test_check_rejects_a_record_that_breaks_the_contract():
+    with pytest.raises(ValidationError):
+        schemas.check({**ANNOTATED, "entities": [{"text": "x"}]}, schemas.ANNOTATED_ARTICLE)
+
+
+def test_container_is_written_atomically_and_reads_back(tmp_path):
+    path = schemas.write_container_atomically(tmp_path / "a" / "f.avro", schemas.ANNOTATED_ARTICLE, [ANNOTATED])
+    assert list(schemas.read_container(path)) == [ANNOTATED]
+    assert [p.name for p in path.parent.iterdir()] == ["f.avro"]
+
+
+def test_failed_write_leaves_no_file(tmp_path):
+    with pytest.raises(Exception):
+        schemas.write_container_atomically(tmp_path / "f.avro", schemas.ANNOTATED_ARTICLE, [{"bad": 1}])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_file_written_with_the_previous_schema_reads_with_the_current_one(tmp_path):
+    old_schema = fastavro.parse_schema(json.loads(OLD_ANNOTATED_SCHEMA.read_text()))
+    old_record = {key: value for key, value in ANNOTATED.items() if key not in ("title", "origin")}
+    old_record["events"] = [{k: v for k, v in event.items() if k not in ("sentence_start", "trigger")}
+                            for event in ANNOTATED["events"]]
+    path = tmp_path / "old.avro"
+    with open(path, "wb") as out:
+        fastavro.writer(out, old_schema, [old_record])
+    [record] = list(schemas.read_container(path, schemas.ANNOTATED_ARTICLE))
+    assert record["title"] == "" and record["origin"] is None
+    assert record["events"][0]["trigger"] == "" and record["events"][0]["sentence_start"] == 0
+    schemas.check(record, schemas.ANNOTATED_ARTICLE)
