@@ -10,8 +10,6 @@ BEAM_VERSION := 2.77.0
 KAFKA_PORT ?= 9092
 BOOTSTRAP := 127.0.0.1:$(KAFKA_PORT)
 DEMO_OUT ?= out/demo
-# Stream runs on Prism, Beam's portable local runner: real watermarks, state and timers.
-STREAM_RUNNER := --runner=PrismRunner --prism_location=$(abspath $(PRISM)) --environment_type=LOOPBACK
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo test test-unit test-integration bench kafka-up kafka-down kafka-status clean
@@ -46,7 +44,7 @@ kafka-status: ## is the local broker up? which topics?
 demo: kafka-up ## the main job: produce examples/ to Kafka, stream them through Beam + spaCy, print the summary
 	rm -rf $(DEMO_OUT)
 	$(BIN)/eventwire produce --input examples/articles.jsonl --bootstrap-servers $(BOOTSTRAP)
-	$(BIN)/eventwire stream $(STREAM_RUNNER) --bootstrap-servers $(BOOTSTRAP) --consumer-group eventwire-demo \
+	$(BIN)/eventwire stream --bootstrap-servers $(BOOTSTRAP) --consumer-group eventwire-demo \
 	  --output $(DEMO_OUT) --until-idle 10 --window-seconds 60
 	@echo "Inspect the records: $(BIN)/eventwire inspect $(DEMO_OUT) --limit 3"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections import Counter
@@ -58,7 +59,7 @@ def stream(ctx):
         return
     from pipelines.graphs import stream as stream_graph
 
-    options = EventwireOptions(ctx.args, streaming=True)
+    options = EventwireOptions(_with_default_runner(ctx.args), streaming=True)
     started = time.monotonic()
     pipeline = beam.Pipeline(options=options)
     stream_graph.build(pipeline, options)
@@ -68,6 +69,22 @@ def stream(ctx):
     click.echo(format_summary(report, options.output))
     click.echo(f"  wall time        {time.monotonic() - started:.1f} s")
     _write_report(options.output, report)
+
+
+def _with_default_runner(args: list[str]) -> list[str]:
+    """Without --runner, stream on Prism when its binary is installed (`make setup` builds it).
+
+    Prism has real watermarks, state and timers, so windows close and offsets are committed while
+    the stream runs; the FnApiRunner that DirectRunner falls back to runs stateful steps only
+    when the source ends.
+    """
+    if any(arg.startswith("--runner") for arg in args):
+        return args
+    prism = Path(os.environ.get("EVENTWIRE_PRISM", Path(__file__).resolve().parent.parent / ".cache/bin/prism"))
+    if not prism.is_file():
+        logging.warning("no Prism binary at %s: streaming on the FnApiRunner (stateful steps run at the end)", prism)
+        return args
+    return ["--runner=PrismRunner", f"--prism_location={prism}", "--environment_type=LOOPBACK", *args]
 
 
 def _write_report(output: str, report: dict) -> None:

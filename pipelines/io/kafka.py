@@ -266,6 +266,20 @@ class PublishToKafka(beam.DoFn):
         self._producer.close()
 
 
+def advance_mark(mark: int, waiting: dict[int, int]) -> int:
+    """Move `mark` (next offset to commit) over finished records, in partition order.
+
+    `waiting` maps "first offset after the previous record" to a finished record's offset; a
+    record is passed once every record before it is. Entries passed or already behind the mark
+    (replays) are removed from `waiting`, which keeps only records still blocked by an earlier one.
+    """
+    while mark in waiting:
+        mark = waiting.pop(mark) + 1
+    for stale in [after for after in waiting if after < mark]:
+        del waiting[stale]
+    return mark
+
+
 class _CommitContiguousOffsets(beam.DoFn):
     """Per partition: move the committed offset over every record that has a receipt, in order."""
 
@@ -291,12 +305,10 @@ class _CommitContiguousOffsets(beam.DoFn):
         waiting = dict(pending.read())
         waiting[receipt.prev_offset + 1] = receipt.offset
         start = mark
-        while mark in waiting:
-            mark = waiting.pop(mark) + 1
+        mark = advance_mark(mark, waiting)
         pending.clear()
-        for after, offset in waiting.items():
-            if after >= mark:
-                pending.add((after, offset))
+        for entry in waiting.items():
+            pending.add(entry)
         next_offset.write(mark)
         if mark != start:
             self._to_commit[tp] = mark

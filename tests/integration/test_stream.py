@@ -1,0 +1,79 @@
+"""`eventwire stream` end to end: real broker (fixture), real runner (Prism), real spaCy model."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+
+from pipelines import schemas
+from tests.integration.streaming import (BAD_RECORDS, REPO, article_id, avro_records, committed_offsets, produce,
+                                         read_topic, real_articles, run_stream, stream_command)
+
+pytestmark = pytest.mark.integration
+
+
+def test_stream_annotates_every_article_once_and_dead_letters_the_bad(kafka_broker, fresh_topics, tmp_path):
+    articles = real_articles(200)
+    duplicates = articles[:10]
+    produce(kafka_broker.bootstrap, fresh_topics["articles.raw"], articles + [payload for payload, _ in BAD_RECORDS] + duplicates)
+    output = tmp_path / "out"
+
+    finished = run_stream(kafka_broker.bootstrap, fresh_topics, output, "it-stream", "--until-idle", "8")
+
+    expected_ids = {article_id(line) for line in articles}
+    records = avro_records(output)
+    for record in records:
+        schemas.check(record, schemas.ANNOTATED_ARTICLE)
+    assert Counter(record["article_id"] for record in records) == Counter(expected_ids)
+    assert all(record["origin"]["uri"] == f"kafka://{fresh_topics['articles.raw']}" for record in records)
+
+    annotated_messages = read_topic(kafka_broker.bootstrap, fresh_topics["articles.annotated"])
+    decoded = [schemas.decode_single_object(message.value, schemas.ANNOTATED_ARTICLE) for message in annotated_messages]
+    assert {record["article_id"] for record in decoded} == expected_ids
+    assert all(message.key.decode() == record["article_id"] for message, record in zip(annotated_messages, decoded))
+
+    dead = [schemas.decode_single_object(message.value, schemas.DEAD_LETTER)
+            for message in read_topic(kafka_broker.bootstrap, fresh_topics["articles.dlq"])]
+    assert Counter(letter["reason"] for letter in dead) == Counter(reason for _, reason in BAD_RECORDS)
+    assert {letter["payload"][:1000] for letter in dead} == {payload[:1000] for payload, _ in BAD_RECORDS}
+    assert all(letter["topic"] == fresh_topics["articles.raw"] and letter["offset"] is not None for letter in dead)
+
+    summary = json.loads((output / "_summary.json").read_text())
+    assert summary["articles_in"] == 230 and summary["annotated"] == 200
+    assert summary["dead_lettered"] == 20 and summary["duplicates"] == 10 and summary["balanced"]
+    assert "accounting" in finished.stdout and "OK" in finished.stdout
+
+    offsets = committed_offsets(kafka_broker.bootstrap, fresh_topics["articles.raw"], "it-stream")
+    assert offsets["committed"] == offsets["end"], "offsets are committed up to the end once everything is durable"
+
+
+def test_killed_stream_restarts_without_loss_or_duplicates(kafka_broker, fresh_topics, tmp_path):
+    """Kill the whole process group (runner included) after the first window file, mid-way through the rest."""
+    articles = real_articles(120)
+    first_half, second_half = articles[:60], articles[60:]
+    produce(kafka_broker.bootstrap, fresh_topics["articles.raw"], first_half)
+    output = tmp_path / "out"
+    command = stream_command(kafka_broker.bootstrap, fresh_topics, output, "it-restart", "--until-idle", "8")
+
+    first = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    deadline = time.monotonic() + 600
+    while not list(output.rglob("*.avro")) and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.5)
+    assert first.poll() is None, "the first run ended before it could be killed mid-way"
+    produce(kafka_broker.bootstrap, fresh_topics["articles.raw"], second_half)
+    time.sleep(3)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    written_before_kill = len(avro_records(output))
+    assert 0 < written_before_kill < len(articles)
+
+    run_stream(kafka_broker.bootstrap, fresh_topics, output, "it-restart", "--until-idle", "8")
+
+    assert Counter(record["article_id"] for record in avro_records(output)) == Counter(article_id(a) for a in articles)
+    offsets = committed_offsets(kafka_broker.bootstrap, fresh_topics["articles.raw"], "it-restart")
+    assert offsets["committed"] == offsets["end"]
