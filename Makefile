@@ -26,6 +26,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 $(KAFKA_LIBS)/.fetched: tools/kafka/pom.xml
+	rm -rf $(KAFKA_LIBS)
 	mvn -q -B -f tools/kafka/pom.xml dependency:copy-dependencies -DoutputDirectory=$(abspath $(KAFKA_LIBS)) -DincludeScope=runtime
 	touch $@
 
