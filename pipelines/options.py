@@ -1,5 +1,7 @@
 """EventwireOptions: the one options class of every eventwire pipeline.
 
+Option names avoid Beam's own: Beam 2.77 already defines `--bootstrap_servers` (for its
+experimental Kafka Streams runner), so ours is `--kafka_bootstrap_servers` / `--bootstrap-servers`.
 Beam's own options (--runner, --prism_location, --flink_master, --direct_num_workers, ...) pass
 through unchanged; Kafka security settings also come from EVENTWIRE_KAFKA_* variables.
 """
@@ -18,7 +20,7 @@ class EventwireOptions(PipelineOptions):
     @classmethod
     def _add_argparse_args(cls, parser):
         kafka = parser.add_argument_group("Kafka")
-        kafka.add_argument("--bootstrap_servers", "--bootstrap-servers", default=None,
+        kafka.add_argument("--kafka_bootstrap_servers", "--bootstrap-servers", default=None,
                            help="Kafka bootstrap servers (default: $EVENTWIRE_KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092)")
         kafka.add_argument("--input_topic", "--input-topic", default="articles.raw")
         kafka.add_argument("--annotated_topic", "--annotated-topic", default="articles.annotated")
@@ -49,7 +51,7 @@ class EventwireOptions(PipelineOptions):
 
     def kafka_config(self) -> KafkaConfig:
         return KafkaConfig.from_settings(
-            bootstrap_servers=self.bootstrap_servers, security_protocol=self.security_protocol,
+            bootstrap_servers=self.kafka_bootstrap_servers, security_protocol=self.security_protocol,
             sasl_mechanism=self.sasl_mechanism, sasl_username=self.sasl_username, ssl_cafile=self.ssl_cafile)
 
     def limits(self) -> Limits:

@@ -47,5 +47,5 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
     (
         (written, dead_lettered, duplicate_receipts)
         | "AllReceipts" >> beam.Flatten()
-        | "CommitOffsets" >> CommitOffsets(kafka, options.consumer_group)
+        | "CommitOffsets" >> CommitOffsets(kafka, options.consumer_group, options.window_seconds)
     )

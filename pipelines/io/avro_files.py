@@ -4,7 +4,8 @@
 window and shard, named from the window and a hash of the article ids it holds:
 `window=<start>/part-<shard>-<content hash>.avro`. Writing the same records again replaces the
 same file, and a file appears whole or not at all (temporary file, then rename). Each written
-record's receipt goes on downstream, so offsets are committed only after the file exists.
+record's receipt goes on downstream, back in the global window, so offsets are committed only
+after the file exists and receipts from every sink can be flattened together.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
-from apache_beam.transforms.window import FixedWindows
+from apache_beam.transforms.window import FixedWindows, GlobalWindows
 
 from pipelines import schemas
 
@@ -63,4 +64,5 @@ class WriteWindowedAvro(beam.PTransform):
             | "KeyByShard" >> beam.Map(lambda item: (zlib.crc32(item[1][id_field].encode()) % shards, item))
             | "GroupByShard" >> beam.GroupByKey()
             | "WriteFiles" >> beam.ParDo(_WriteWindowFile(self._output_dir, self._schema_name, id_field))
+            | "ReceiptsInGlobalWindow" >> beam.WindowInto(GlobalWindows())
         )

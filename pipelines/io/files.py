@@ -37,10 +37,8 @@ def expand_inputs(patterns: list[str]) -> list[str]:
 
 
 def file_records(path: str) -> Iterator[KafkaRecord]:
-    previous = 0
     for number, line in read_lines(path):
-        yield KafkaRecord(Receipt(path, None, number, previous), None, line, 0)
-        previous = number
+        yield KafkaRecord(Receipt(path, None, number), None, line, 0)
 
 
 class ReadArticleFiles(beam.PTransform):

@@ -9,9 +9,7 @@ checkpoints with a delay, so nothing spins.
 Offsets are committed by `CommitOffsets` at the very end of the graph: every record ends as
 exactly one receipt (annotated and durable in every sink, dead-lettered and durable on the DLQ,
 or dropped as duplicate), and the committed offset only moves past a record once it and every
-record before it in its partition have a receipt. Records carry the offset of the record read
-before them in the same partition, so gaps in offsets (compaction, transaction markers) are
-handled without guessing.
+record before it in its partition have a receipt.
 """
 
 from __future__ import annotations
@@ -22,12 +20,10 @@ import time
 from typing import Callable, Iterable, NamedTuple
 
 import apache_beam as beam
-from apache_beam.coders import TupleCoder, VarIntCoder
 from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
 from apache_beam.io.watermark_estimators import ManualWatermarkEstimator
 from apache_beam.metrics import Metrics
-from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec
-from apache_beam.transforms.window import GlobalWindows, TimestampedValue
+from apache_beam.transforms.window import FixedWindows, TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 from apache_beam.utils.windowed_value import WindowedValue
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -45,7 +41,6 @@ class Receipt(NamedTuple):
     uri: str
     partition: int | None
     offset: int
-    prev_offset: int
 
     def origin(self) -> dict:
         return {"uri": self.uri, "partition": self.partition, "offset": self.offset}
@@ -170,7 +165,6 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         tp = TopicPartition(topic, partition)
         restriction = tracker.current_restriction()
         consumer = self._positioned_consumer(tp, restriction.start)
-        prev_offset = restriction.start - 1
         call_ends = time.monotonic() + self._max_seconds_per_call
         while time.monotonic() < call_ends:
             records = consumer.poll(timeout_ms=self._poll_timeout_ms).get(tp, [])
@@ -188,8 +182,7 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
                 event_time = max(Timestamp.of(record.timestamp / 1000.0), watermark.current_watermark() or Timestamp(0))
                 watermark.set_watermark(event_time)
                 self.records_read.inc()
-                receipt = Receipt(topic_uri(topic), partition, record.offset, prev_offset)
-                prev_offset = record.offset
+                receipt = Receipt(topic_uri(topic), partition, record.offset)
                 yield TimestampedValue(KafkaRecord(receipt, record.key, record.value, record.timestamp), event_time)
         tracker.defer_remainder()
 
@@ -266,73 +259,58 @@ class PublishToKafka(beam.DoFn):
         self._producer.close()
 
 
-def advance_mark(mark: int, waiting: dict[int, int]) -> int:
-    """Move `mark` (next offset to commit) over finished records, in partition order.
-
-    `waiting` maps "first offset after the previous record" to a finished record's offset; a
-    record is passed once every record before it is. Entries passed or already behind the mark
-    (replays) are removed from `waiting`, which keeps only records still blocked by an earlier one.
-    """
-    while mark in waiting:
-        mark = waiting.pop(mark) + 1
-    for stale in [after for after in waiting if after < mark]:
-        del waiting[stale]
-    return mark
-
-
-class _CommitContiguousOffsets(beam.DoFn):
-    """Per partition: move the committed offset over every record that has a receipt, in order."""
-
-    NEXT_OFFSET = ReadModifyWriteStateSpec("next_offset", VarIntCoder())
-    PENDING = BagStateSpec("pending", TupleCoder([VarIntCoder(), VarIntCoder()]))
+class _CommitForward(beam.DoFn):
+    """Commits each partition's highest finished offset + 1, never moving a committed offset back."""
 
     def __init__(self, config: KafkaConfig, group_id: str):
         self._config, self._group_id = config, group_id
-        self.committed = Metrics.counter("eventwire", "offsets_committed")
+        self.commits = Metrics.counter("eventwire", "offset_commits")
 
     def setup(self):
         self._consumer = _consumer(self._config, self._group_id)
 
     def start_bundle(self):
-        self._to_commit: dict[TopicPartition, int] = {}
+        self._next_offsets: dict[TopicPartition, int] = {}
 
-    def process(self, element, next_offset=beam.DoFn.StateParam(NEXT_OFFSET), pending=beam.DoFn.StateParam(PENDING)):
-        (topic, partition), receipt = element
-        tp = TopicPartition(topic, partition)
-        mark = next_offset.read()
-        if mark is None:
-            mark = self._consumer.committed(tp) or 0
-        waiting = dict(pending.read())
-        waiting[receipt.prev_offset + 1] = receipt.offset
-        start = mark
-        mark = advance_mark(mark, waiting)
-        pending.clear()
-        for entry in waiting.items():
-            pending.add(entry)
-        next_offset.write(mark)
-        if mark != start:
-            self._to_commit[tp] = mark
-            self.committed.inc(mark - start)
+    def process(self, element):
+        partition_and_topic, last_offset = element
+        partition, topic = partition_and_topic.split(":", 1)
+        tp = TopicPartition(topic, int(partition))
+        self._next_offsets[tp] = max(self._next_offsets.get(tp, 0), last_offset + 1)
 
     def finish_bundle(self):
-        if self._to_commit:
-            self._consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in self._to_commit.items()})
+        forward = {tp: OffsetAndMetadata(offset, "", -1) for tp, offset in self._next_offsets.items()
+                   if offset > (self._consumer.committed(tp) or 0)}
+        if forward:
+            self._consumer.commit(forward)
+            self.commits.inc(len(forward))
 
     def teardown(self):
         self._consumer.close()
 
 
 class CommitOffsets(beam.PTransform):
-    """Commits the consumer group's offsets from the receipts of finished records."""
+    """Commits the consumer group's offsets once every record before them is finished.
 
-    def __init__(self, config: KafkaConfig, group_id: str):
+    Receipts are windowed like the Avro files (same fixed windows, by event time). A window fires
+    when the watermark passes its end, that is when every record whose event time falls before
+    that end has its receipt: annotated records through the file written for the same window
+    (whose receipts carry that window's last timestamp), dead letters and duplicates directly.
+    Event time is monotonic per partition (see `_ReadPartition`), so all offsets of a partition
+    up to the window's highest one are then finished, and that offset + 1 can be committed.
+    No state is shared between bundles, which keeps this correct on every runner.
+    """
+
+    def __init__(self, config: KafkaConfig, group_id: str, window_seconds: int):
         super().__init__()
-        self._config, self._group_id = config, group_id
+        self._config, self._group_id, self._window_seconds = config, group_id, window_seconds
 
     def expand(self, receipts):
         return (
             receipts
-            | "GlobalWindow" >> beam.WindowInto(GlobalWindows())
-            | "KeyByPartition" >> beam.Map(lambda receipt: ((receipt.uri.removeprefix("kafka://"), receipt.partition), receipt))
-            | "Commit" >> beam.ParDo(_CommitContiguousOffsets(self._config, self._group_id))
+            | "Window" >> beam.WindowInto(FixedWindows(self._window_seconds))
+            | "KeyByPartition" >> beam.Map(lambda r: (f"{r.partition}:{r.uri.removeprefix('kafka://')}", r.offset))
+                                     .with_output_types(tuple[str, int])
+            | "LastOffset" >> beam.CombinePerKey(max)
+            | "Commit" >> beam.ParDo(_CommitForward(self._config, self._group_id))
         )

@@ -3,7 +3,6 @@
 import json
 
 import apache_beam as beam
-import pytest
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.test_stream import TestStream
@@ -12,13 +11,13 @@ from apache_beam.transforms.window import TimestampedValue
 
 from pipelines import schemas
 from pipelines.io.avro_files import WriteWindowedAvro, content_file_name
-from pipelines.io.kafka import KafkaRecord, Receipt, advance_mark
+from pipelines.io.kafka import KafkaRecord, Receipt
 from pipelines.transforms.dedup import DUPLICATES, Deduplicate, ids_already_written
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
 
 
 def record(offset: int, value: bytes) -> KafkaRecord:
-    return KafkaRecord(Receipt("kafka://raw", 0, offset, offset - 1), None, value, 0)
+    return KafkaRecord(Receipt("kafka://raw", 0, offset), None, value, 0)
 
 
 def article(article_id: str) -> bytes:
@@ -35,7 +34,7 @@ def test_parse_routes_good_and_bad_records():
 
 
 def tracked(offset: int, article_id: str):
-    return Receipt("kafka://raw", 0, offset, offset - 1), {"id": article_id}
+    return Receipt("kafka://raw", 0, offset), {"id": article_id}
 
 
 def test_deduplicate_in_a_stream_keeps_the_first_of_each_id():
@@ -81,7 +80,7 @@ def test_ids_already_written_are_duplicates_after_a_restart(tmp_path):
 
 
 def test_windowed_avro_files_have_deterministic_names_and_emit_receipts(tmp_path):
-    items = [TimestampedValue((Receipt("kafka://raw", 0, i, i - 1), {**ANNOTATED, "article_id": f"a{i}"}), t)
+    items = [TimestampedValue((Receipt("kafka://raw", 0, i), {**ANNOTATED, "article_id": f"a{i}"}), t)
              for i, t in [(0, 1), (1, 2), (2, 65)]]
     for attempt in range(2):
         with TestPipeline() as pipeline:
@@ -91,13 +90,3 @@ def test_windowed_avro_files_have_deterministic_names_and_emit_receipts(tmp_path
     files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.avro"))
     assert files == [f"window=1970-01-01T00-00-00Z/{content_file_name(0, ['a0', 'a1'])}",
                      f"window=1970-01-01T00-01-00Z/{content_file_name(0, ['a2'])}"]
-
-
-@pytest.mark.parametrize("mark, waiting, expected, left", [
-    (5, {5: 5, 6: 6}, 7, {}),
-    (5, {6: 6}, 5, {6: 6}),
-    (5, {5: 7, 8: 9}, 10, {}),          # gaps in offsets (compaction, transaction markers)
-    (5, {3: 3, 5: 5}, 6, {}),           # a replayed record behind the mark is dropped
-])
-def test_advance_mark_moves_over_contiguous_finished_records(mark, waiting, expected, left):
-    assert advance_mark(mark, waiting) == expected and waiting == left

