@@ -11,11 +11,8 @@ from pathlib import Path
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from pipelines import schemas
+from tests.shared_data import WIKINEWS_2019
 
-NEWS = Path(__file__).resolve().parents[3] / "shared" / "data" / "news"
-if not NEWS.is_dir():
-    NEWS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "news"
-WIKINEWS_2019 = NEWS / "wikinews_2019_2020.jsonl"
 REPO = Path(__file__).resolve().parents[2]
 PRISM = Path(os.environ.get("EVENTWIRE_PRISM", REPO / ".cache" / "bin" / "prism"))
 

@@ -2,17 +2,15 @@
 
 import itertools
 import json
-from pathlib import Path
 
 import pytest
-from fastavro.schema import load_schema
 from fastavro.validation import validate
 
+from pipelines import schemas
 from pipelines.nlp.model import load_nlp, model_id
 from pipelines.nlp.records import annotated_record, article_text, event_rows
+from tests.shared_data import WIKINEWS_2019
 
-SCHEMAS = Path(__file__).parents[2] / "schemas"
-NEWS = Path(__file__).parents[3] / "shared" / "data" / "news" / "wikinews_2019_2020.jsonl"
 
 ARTICLE = {
     "id": "test:1",
@@ -38,12 +36,12 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def annotated_schema():
-    return load_schema(str(SCHEMAS / "annotated_article.avsc"))
+    return schemas.schema(schemas.ANNOTATED_ARTICLE)
 
 
 @pytest.fixture(scope="module")
 def event_row_schema():
-    return load_schema(str(SCHEMAS / "event_row.avsc"))
+    return schemas.schema(schemas.EVENT_ROW)
 
 
 def annotate(nlp, article, origin=ORIGIN):
@@ -109,9 +107,8 @@ def test_event_rows_are_valid_and_flat(nlp, event_row_schema):
         assert row["location_country_code"] == (event["location"]["country_code"] if event["location"] else None)
 
 
-@pytest.mark.skipif(not NEWS.exists(), reason="shared news data not present")
 def test_real_wikinews_articles_validate(nlp, annotated_schema, event_row_schema):
-    with NEWS.open(encoding="utf-8") as lines:
+    with WIKINEWS_2019.open(encoding="utf-8") as lines:
         articles = [json.loads(line) for line in itertools.islice(lines, 8)]
     docs = nlp.pipe(article_text(article) for article in articles)
     records = [
