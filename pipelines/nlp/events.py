@@ -24,6 +24,7 @@ from dateutil.relativedelta import relativedelta, weekday as relative_weekday
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.nlp import places
+from pipelines.nlp.plover import plover_type
 from pipelines.nlp.entities import ArticleEntities, ArticleEntity, article_entities, role_type
 
 _MODALS = frozenset({"may", "might", "could", "would", "should", "can", "must", "will", "shall", "'ll", "wo", "ca"})
@@ -587,6 +588,7 @@ def _event_record(
         "event_id": event_id(article_id, sentence.start_char, code, actor1, actor2),
         "event_code": code,
         "event_root_code": root,
+        "plover_type": plover_type(code),
         "quad_class": lexicon.quad_class_by_root[root],
         "goldstein": lexicon.goldstein.get(code, lexicon.goldstein[root]),
         "actor1": actor1.as_record() if actor1 else None,

@@ -62,6 +62,7 @@ def _event_row(annotated: dict, event: dict) -> dict:
         "event_date": event["event_date"],
         "event_code": event["event_code"],
         "event_root_code": event["event_root_code"],
+        "plover_type": event.get("plover_type"),
         "quad_class": event["quad_class"],
         "goldstein": event["goldstein"],
         "sentence": event["sentence"],

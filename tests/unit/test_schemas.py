@@ -20,7 +20,7 @@ ANNOTATED = {
                 "actor1": {"name": "Russian troops", "code": "RUSMIL", "country_code": "RUS", "type_code": "MIL"},
                 "actor2": None, "location": {"name": "Kyiv", "country_code": "UKR", "lat": 50.45, "lon": 30.52},
                 "event_date": "2020-01-01", "sentence": "Russian troops attacked Kyiv.", "sentence_start": 0,
-                "trigger": "attacked", "confidence": 0.8}],
+                "trigger": "attacked", "confidence": 0.8, "plover_type": "ASSAULT"}],
     "model": "en_core_web_sm-3.8.0", "pipeline_version": "0.1.0",
     "origin": {"uri": "kafka://articles.raw", "partition": 0, "offset": 5},
 }
@@ -59,7 +59,7 @@ def test_failed_write_leaves_no_file(tmp_path):
 def test_file_written_with_the_previous_schema_reads_with_the_current_one(tmp_path):
     old_schema = fastavro.parse_schema(json.loads(OLD_ANNOTATED_SCHEMA.read_text()))
     old_record = {key: value for key, value in ANNOTATED.items() if key not in ("title", "origin")}
-    old_record["events"] = [{k: v for k, v in event.items() if k not in ("sentence_start", "trigger")}
+    old_record["events"] = [{k: v for k, v in event.items() if k not in ("sentence_start", "trigger", "plover_type")}
                             for event in ANNOTATED["events"]]
     path = tmp_path / "old.avro"
     with open(path, "wb") as out:
@@ -67,4 +67,5 @@ def test_file_written_with_the_previous_schema_reads_with_the_current_one(tmp_pa
     [record] = list(schemas.read_container(path, schemas.ANNOTATED_ARTICLE))
     assert record["title"] == "" and record["origin"] is None
     assert record["events"][0]["trigger"] == "" and record["events"][0]["sentence_start"] == 0
+    assert record["events"][0]["plover_type"] is None
     schemas.check(record, schemas.ANNOTATED_ARTICLE)
