@@ -35,6 +35,10 @@ _INSTRUMENT_PREPS = frozenset({"in", "by", "with", "during"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 _TARGET_OF_ROOTS = frozenset({"08", "09", "16", "17", "18", "19", "20"})
 """Roots whose event noun takes its target with "of" ("the arrest of X"); others take the doer."""
+_DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "oprd"})
+_DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj"})
+_DEEP_TARGET_LEVELS = 4
+_STATEMENT_CODE = "010"
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _RELATIVE_TAGS = frozenset({"WP", "WDT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -57,6 +61,8 @@ class Lexicon:
     nouns: dict[str, dict]
     light_verbs: frozenset[str]
     realizing_heads: frozenset[str]
+    denying_heads: frozenset[str]
+    abstaining_heads: frozenset[str]
     non_agent_causes: frozenset[str]
     sports_cues: frozenset[str]
     goldstein: dict[str, float]
@@ -76,6 +82,8 @@ def trigger_lexicon() -> Lexicon:
         nouns=entries(data["nouns"]),
         light_verbs=frozenset(data["light_verbs"]),
         realizing_heads=frozenset(data["realizing_heads"]),
+        denying_heads=frozenset(data["denying_heads"]),
+        abstaining_heads=frozenset(data["abstaining_heads"]),
         non_agent_causes=frozenset(data["non_agent_causes"]),
         sports_cues=frozenset(data["sports_cues"]),
         goldstein={code: float(value) for code, value in data["goldstein"].items()},
@@ -117,10 +125,17 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None) -> list[
     for sentence in doc.sents:
         if _is_sports(sentence):
             continue
-        for trigger in _triggers(sentence):
-            for event in _events_of(trigger, sentence, article_id, context):
-                events.setdefault(event["event_id"], event)
+        coded = [event for trigger in _triggers(sentence) for event in _events_of(trigger, sentence, article_id, context)]
+        for event in _without_reporting_statements(coded):
+            events.setdefault(event["event_id"], event)
     return list(events.values())
+
+
+def _without_reporting_statements(events: list[dict]) -> list[dict]:
+    """"Syria said Israeli jets struck": the reported strike is the event, the plain "said" is not."""
+    if all(event["event_code"] == _STATEMENT_CODE for event in events):
+        return events
+    return [event for event in events if event["event_code"] != _STATEMENT_CODE]
 
 
 class _ArticleContext:
@@ -173,7 +188,8 @@ def _triggers(sentence: Span):
                     carried_nouns.add(trigger.word.i)
                 yield trigger
     for token in sentence:
-        if token.pos_ == "NOUN" and token.i not in carried_nouns and _is_standalone_event_noun(token, lexicon):
+        if token.pos_ == "NOUN" and token.i not in carried_nouns and token.lemma_.lower() not in lexicon.non_agent_causes \
+                and _is_standalone_event_noun(token, lexicon):
             code = _noun_code(token, lexicon)
             if code:
                 yield _Trigger(word=token, clause=token, code=code, entry={})
@@ -256,13 +272,27 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
             return False
     if clause.dep_ == "xcomp" and clause.head.lemma_.lower() not in lexicon.realizing_heads:
         return False
+    if clause.dep_ == "ccomp" and (clause.tag_ == "VB" or clause.head.lemma_.lower() in lexicon.denying_heads):
+        return False
     if clause.dep_ == "advcl" and any(child.dep_ == "aux" and child.lower_ == "to" for child in clause.children):
         return False
-    if clause.dep_ == "pcomp" and clause.head.head.lemma_.lower() in lexicon.verbs:
+    if clause.dep_ == "pcomp" and _governor_lemma(clause) in lexicon.verbs.keys() | lexicon.abstaining_heads:
+        return False
+    if any(child.dep_ in ("nsubj", "nsubjpass") and _is_negated_noun(child) for child in clause.children):
         return False
     if clause.dep_ == "conj" and clause.head.pos_ == "VERB":
         return not any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in _MODALS) for c in clause.head.children)
     return True
+
+
+def _governor_lemma(clause: Token) -> str:
+    """The verb a prepositional clause hangs from: "refrained" in "refrained from criticising"."""
+    return clause.head.head.lemma_.lower()
+
+
+def _is_negated_noun(noun: Token) -> bool:
+    """"Neither India nor China", "No troops": a subject that says nobody did it."""
+    return any(child.dep_ in ("preconj", "det") and child.lower_ in ("neither", "no") for child in noun.children)
 
 
 def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _ArticleContext) -> list[dict]:
@@ -274,11 +304,16 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         return []
     actors1 = _actors(subjects, context)
     actors2 = _actors(objects, context)
+    if not actors2:
+        excluded = {token.i for head in subjects for token in head.subtree}
+        actors2 = _first_actors(_deeper_targets(trigger.clause, excluded), context)
     if not actors1 and _caused_by_non_agent(trigger, lexicon):
         return []
     code = _refined_code(trigger, subjects, actors1, lexicon)
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     location, location_in_sentence = _location(trigger, sentence, used_tokens, context)
+    if not actors2 and location_in_sentence and code[:2] in _VIOLENT_ROOTS and location["country_code"]:
+        actors2 = [_place_target(location)]
     event_date = _event_date(trigger, sentence, context.published)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2):
@@ -301,7 +336,17 @@ def _participants(trigger: _Trigger) -> tuple[list[Token], list[Token]]:
             objects += _noun_participants(trigger.word, trigger.code)[1]
         if trigger.complement is not None:
             objects += _verb_participants(trigger.complement, trigger.word)[1]
+        if trigger.entry.get("object_is_instrument"):
+            subjects, objects = _instrument_participants(clause, subjects, objects)
     return _with_conjuncts(subjects), _with_conjuncts(objects)
+
+
+def _instrument_participants(verb: Token, subjects: list[Token], objects: list[Token]) -> tuple[list, list]:
+    """"Russia massed troops": the troops are Russia's means, not the target; passive, they are the doer."""
+    moved = [token for token in objects if token.head is verb and token.dep_ in ("dobj", "nsubjpass")]
+    if not subjects:
+        subjects = [token for token in moved if token.dep_ == "nsubjpass"]
+    return subjects, [token for token in objects if token not in moved]
 
 
 def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], list[Token]]:
@@ -367,6 +412,44 @@ def _with_conjuncts(tokens: list[Token]) -> list[Token]:
     return result
 
 
+def _deeper_targets(clause: Token, excluded: set[int]) -> list[Token]:
+    """Candidate targets below the verb, nearest first: "cut ties with Iran", "demanded that Britain leave"."""
+    candidates, frontier = [], [clause]
+    for _ in range(_DEEP_TARGET_LEVELS):
+        below = []
+        for node in frontier:
+            for child in node.children:
+                if child.i in excluded:
+                    continue
+                if child.dep_ in _DEEP_TARGET_DEPS or (child.dep_ == "nsubj" and node.dep_ == "ccomp"):
+                    candidates.append(child)
+                if child.dep_ in _DEEP_PATH_DEPS:
+                    below.append(child)
+        frontier = below
+    return candidates
+
+
+def _first_actors(heads: list[Token], context: "_ArticleContext") -> list[Actor]:
+    """The actors of the first head that names one, with its conjuncts ("ties with Iran and Syria").
+
+    A place after "in", "near", "around" is where, not whom: "held talks in Baghdad".
+    """
+    for head in heads:
+        entity = context.entities.entity_at(head)
+        if head.dep_ == "pobj" and head.head.lower_ in _LOCATIVE_PREPS and entity and entity.label in _PLACE_LABELS:
+            continue
+        actors = _actors(_with_conjuncts([head]), context)
+        if actors:
+            return actors
+    return []
+
+
+def _place_target(location: dict) -> Actor:
+    """Violence against a place ("struck an airport near Damascus") targets the place's country."""
+    country = location["country_code"]
+    return Actor(location["name"], country, country, None)
+
+
 def _caused_by_non_agent(trigger: _Trigger, lexicon: Lexicon) -> bool:
     """"Killed in a storm", "died in the crash": a disaster, not an actor, did it."""
     for child in trigger.clause.children:
@@ -379,10 +462,25 @@ def _caused_by_non_agent(trigger: _Trigger, lexicon: Lexicon) -> bool:
 def _actors(heads: list[Token], context: _ArticleContext) -> list[Actor]:
     actors = []
     for head in heads:
-        actor = _actor(head, context)
-        if actor is not None and actor not in actors:
-            actors.append(actor)
+        for actor in _coordinated_actors(head, context):
+            if actor not in actors:
+                actors.append(actor)
     return actors
+
+
+def _coordinated_actors(head: Token, context: _ArticleContext) -> list[Actor]:
+    """One actor per country of a coordinated role phrase: "Jordanian and Iraqi officials", "envoys of X and Y"."""
+    actor = _actor(head, context)
+    if actor is None or context.entities.entity_at(head) is not None or head.pos_ == "PRON":
+        return [actor] if actor else []
+    phrase = _noun_phrase(head)
+    if not any(token.dep_ == "cc" for token in phrase):
+        return [actor]
+    countries = _countries_in(phrase, context)
+    if len(countries) < 2:
+        return [actor]
+    type_code = actor.type_code
+    return [Actor(actor.name, country + (type_code or ""), country, type_code) for country in countries]
 
 
 def _actor(head: Token, context: _ArticleContext) -> Actor | None:
@@ -399,10 +497,23 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         others = [token for token in phrase if context.entities.by_token[token.i] is not entity]
         return _entity_actor(entity, others, context)
     type_code = role_type(phrase)
-    country = _country_in(phrase, context)
+    country = _country_in(phrase, context) or (type_code and _country_in(_located_in(head), context))
     if type_code is None and country is None:
-        return None
+        return _possessor_actor(head, context)
     return Actor(_phrase_text(phrase), (country or "") + (type_code or ""), country, type_code)
+
+
+def _located_in(head: Token) -> list[Token]:
+    """The "in" complement of a role noun: "protesters in Belgrade", "victims in Syria"."""
+    return [t for child in head.rights if child.dep_ == "prep" and child.lower_ == "in" for t in child.subtree]
+
+
+def _possessor_actor(head: Token, context: _ArticleContext) -> Actor | None:
+    """"the EU's sanctions package", "Malaysia's proposal": the owner is the participant."""
+    for child in head.children:
+        if child.dep_ == "poss" and child.pos_ != "PRON":
+            return _actor(child, context)
+    return None
 
 
 def _entity_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleContext) -> Actor | None:
@@ -427,7 +538,7 @@ def _noun_phrase(head: Token) -> list[Token]:
     for child in head.lefts:
         tokens.extend(child.subtree)
     for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ == "of":
+        if child.dep_ == "prep" and child.lower_ in ("of", "from"):
             tokens.extend(child.subtree)
     return sorted(tokens, key=lambda token: token.i)
 
@@ -435,6 +546,17 @@ def _noun_phrase(head: Token) -> list[Token]:
 def _phrase_text(phrase: list[Token]) -> str:
     words = [token for token in phrase if token.dep_ != "det" and not token.is_punct]
     return " ".join(token.text for token in words) or phrase[0].text
+
+
+def _countries_in(tokens: list[Token], context: _ArticleContext) -> list[str]:
+    """Distinct countries named in a phrase, in order."""
+    countries = []
+    for token in tokens:
+        entity = context.entities.by_token[token.i]
+        if entity is not None and entity.country_code and entity.label in ("NORP", "GPE", "LOC", "ORG"):
+            if entity.country_code not in countries:
+                countries.append(entity.country_code)
+    return countries
 
 
 def _country_in(tokens: list[Token], context: _ArticleContext) -> str | None:
