@@ -25,6 +25,7 @@ class EventwireOptions(PipelineOptions):
         kafka.add_argument("--input_topic", "--input-topic", default="articles.raw")
         kafka.add_argument("--annotated_topic", "--annotated-topic", default="articles.annotated")
         kafka.add_argument("--dlq_topic", "--dlq-topic", default="articles.dlq")
+        kafka.add_argument("--events_topic", "--events-topic", default="events", help="event clusters (stream)")
         kafka.add_argument("--consumer_group", "--consumer-group", default="eventwire-stream")
         kafka.add_argument("--start_from", "--start-from", choices=["earliest", "latest"], default="earliest",
                            help="where a consumer group without committed offsets starts")
@@ -41,6 +42,10 @@ class EventwireOptions(PipelineOptions):
         processing.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model package name")
         processing.add_argument("--batch_size", "--batch-size", type=int, default=32)
         processing.add_argument("--dedup_ttl_seconds", "--dedup-ttl-seconds", type=int, default=7 * 24 * 3600)
+        processing.add_argument("--cluster_bucket_days", "--cluster-bucket-days", type=int, default=1,
+                                help="date window of an event cluster")
+        processing.add_argument("--cluster_lateness_seconds", "--cluster-lateness-seconds", type=int, default=86400,
+                                help="how late a mention may arrive and still update its cluster (stream)")
         processing.add_argument("--max_message_bytes", "--max-message-bytes", type=int, default=Limits.max_message_bytes)
         processing.add_argument("--max_body_chars", "--max-body-chars", type=int, default=Limits.max_body_chars)
         processing.add_argument("--languages", default="en", help="comma-separated accepted languages")

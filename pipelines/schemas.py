@@ -10,6 +10,7 @@ schema registry; `SCHEMA_HEADER` carries the schema's full name beside it for hu
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import os
 import struct
@@ -68,18 +69,56 @@ def decode_single_object(message: bytes, name: str) -> dict:
     return fastavro.schemaless_reader(io.BytesIO(message[10:]), schema(name), schema(name))
 
 
-def write_container_atomically(path: Path, name: str, records: Iterable[dict]) -> Path:
-    """Write an Avro container file via a temporary file and rename, so readers see all or nothing."""
+CONTENT_DIGEST_KEY = "eventwire.content_sha1"
+
+
+def content_digest(records: list[dict], volatile_fields: tuple[str, ...] = ()) -> str:
+    """SHA-1 of the records' content, leaving out fields that change on every run (e.g. processed_at)."""
+    digest = hashlib.sha1()
+    for record in records:
+        stable = {key: value for key, value in record.items() if key not in volatile_fields}
+        digest.update(repr(sorted(stable.items())).encode())
+    return digest.hexdigest()
+
+
+def container_digest(path: Path) -> str | None:
+    """The content digest stored in an Avro container file's header, if any."""
+    if not path.is_file():
+        return None
+    with open(path, "rb") as source:
+        return fastavro.reader(source).metadata.get(CONTENT_DIGEST_KEY)
+
+
+def write_container_atomically(path: Path, name: str, records: Iterable[dict], digest: str | None = None) -> Path:
+    """Write an Avro container file via a temporary file and rename, so readers see all or nothing.
+
+    With a content `digest`, the file is byte-for-byte reproducible: the digest goes in the header
+    and seeds the sync marker (which fastavro otherwise draws at random).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".avro")
+    extra = {"metadata": {CONTENT_DIGEST_KEY: digest}, "sync_marker": bytes.fromhex(digest)[:16]} if digest else {}
     try:
         with os.fdopen(handle, "wb") as out:
-            fastavro.writer(out, schema(name), records, codec="deflate", validator=True)
+            fastavro.writer(out, schema(name), records, codec="deflate", validator=True, **extra)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_container_if_changed(path: Path, name: str, records: list[dict], volatile_fields: tuple[str, ...] = ()) -> bool:
+    """Write `records` unless the file already holds the same content (ignoring volatile fields).
+
+    Re-running a job on the same input then changes no file, while a changed coder's output
+    replaces it. Returns whether the file was written.
+    """
+    digest = content_digest(records, volatile_fields)
+    if container_digest(path) == digest:
+        return False
+    write_container_atomically(path, name, records, digest)
+    return True
 
 
 def read_container(path: Path, reader_name: str | None = None) -> Iterator[dict]:

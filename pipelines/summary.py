@@ -18,14 +18,15 @@ def run_counters(result) -> Counter:
 
 def accounting(counters: Counter) -> dict:
     dead_letters = {name.split(".", 1)[1]: count for name, count in counters.items() if name.startswith("dead_letter.")}
-    annotated, duplicates = counters["annotated"], counters["duplicates"]
+    annotated, duplicates, skipped = counters["annotated"], counters["duplicates"], counters["skipped_complete"]
     return {
         "articles_in": counters["articles_in"],
         "annotated": annotated,
         "dead_lettered": sum(dead_letters.values()),
         "dead_letters_by_reason": dict(sorted(dead_letters.items())),
         "duplicates": duplicates,
-        "balanced": counters["articles_in"] == annotated + sum(dead_letters.values()) + duplicates,
+        "skipped_complete": skipped,
+        "balanced": counters["articles_in"] == annotated + sum(dead_letters.values()) + duplicates + skipped,
         "entities": counters["entities"],
         "events": counters["events"],
         "events_by_root_code": {name.split(".", 1)[1]: count for name, count in sorted(counters.items())
@@ -41,9 +42,12 @@ def format_summary(report: dict, output: str) -> str:
         f"  dead-lettered    {report['dead_lettered']}",
     ]
     lines += [f"    {reason:<22}{count}" for reason, count in report["dead_letters_by_reason"].items()]
+    lines.append(f"  duplicates       {report['duplicates']}")
+    if report["skipped_complete"]:
+        lines.append(f"  skipped (resume) {report['skipped_complete']}")
     lines += [
-        f"  duplicates       {report['duplicates']}",
-        f"  accounting       in = annotated + dead-lettered + duplicates: {'OK' if report['balanced'] else 'MISMATCH'}",
+        f"  accounting       in = annotated + dead-lettered + duplicates{' + skipped' if report['skipped_complete'] else ''}: "
+        f"{'OK' if report['balanced'] else 'MISMATCH'}",
         f"  entities         {report['entities']}",
         f"  events           {report['events']}",
     ]

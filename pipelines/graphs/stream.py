@@ -1,5 +1,8 @@
 """The streaming graph: Kafka -> parse -> deduplicate -> annotate -> Avro files + Kafka, then commit.
 
+Event clusters go to the events topic as they change; they are derived data, recomputable from
+the annotated articles, so offset commits do not wait for them.
+
 `run()` only wires composites; each has a stable step name so a runner can restore its state.
 """
 
@@ -15,6 +18,7 @@ from pipelines.io.kafka import CommitOffsets, PublishToKafka, ReadFromKafka, Sto
 from pipelines.io.messages import avro_message
 from pipelines.options import EventwireOptions
 from pipelines.transforms.annotate import Annotate
+from pipelines.transforms.clusters import ClusterEvents
 from pipelines.transforms.dedup import DUPLICATES, Deduplicate
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
 
@@ -42,6 +46,14 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
                                                           avro_message(schemas.ANNOTATED_ARTICLE, "article_id")))
         | "WriteAvroFiles" >> WriteWindowedAvro(options.output, schemas.ANNOTATED_ARTICLE, "article_id",
                                                 options.window_seconds, options.shards)
+    )
+    (
+        annotated["annotated"]
+        | "Articles" >> beam.Values()
+        | "ClusterEvents" >> ClusterEvents(options.cluster_bucket_days, streaming=True,
+                                           allowed_lateness_seconds=options.cluster_lateness_seconds)
+        | "PublishClusters" >> beam.ParDo(PublishToKafka(kafka, options.events_topic,
+                                                         avro_message("event_cluster", "cluster_id", tracked=False)))
     )
     duplicate_receipts = deduplicated[DUPLICATES] | "DuplicateReceipts" >> beam.Keys()
     (

@@ -28,6 +28,11 @@ def read_lines(path: str) -> Iterator[tuple[int, bytes]]:
                 yield number, line
 
 
+def count_lines(path: str) -> int:
+    """Non-blank lines, i.e. the records `read_lines` will yield."""
+    return sum(1 for _ in read_lines(path))
+
+
 def expand_inputs(patterns: list[str]) -> list[str]:
     paths = sorted({path for pattern in patterns for path in (glob.glob(pattern) or [pattern])})
     missing = [path for path in paths if not Path(path).is_file()]

@@ -93,18 +93,46 @@ class _PartitionTracker(OffsetRestrictionTracker):
         return self.current_restriction().stop != UNBOUNDED_END
 
 
+class OffsetBounds(NamedTuple):
+    """A bounded read: from an offset or a time (epoch ms) to an offset or a time (exclusive).
+
+    Unset ends mean the partition's first and (current) last offsets.
+    """
+
+    start_offset: int | None = None
+    stop_offset: int | None = None
+    start_time_ms: int | None = None
+    stop_time_ms: int | None = None
+
+    def resolve(self, consumer: KafkaConsumer, tp: TopicPartition) -> OffsetRange:
+        first, end = consumer.beginning_offsets([tp])[tp], consumer.end_offsets([tp])[tp]
+
+        def at(offset, time_ms, default):
+            if offset is not None:
+                return min(max(offset, first), end)
+            if time_ms is not None:
+                found = consumer.offsets_for_times({tp: time_ms})[tp]
+                return found.offset if found else end
+            return default
+
+        start, stop = at(self.start_offset, self.start_time_ms, first), at(self.stop_offset, self.stop_time_ms, end)
+        return OffsetRange(start, max(start, stop))
+
+
 class _PartitionRestrictions(beam.transforms.core.RestrictionProvider):
-    def __init__(self, config: KafkaConfig, group_id: str, start_from: str):
-        self._config, self._group_id, self._start_from = config, group_id, start_from
+    def __init__(self, config: KafkaConfig, group_id: str | None, start_from: str, bounds: OffsetBounds | None):
+        self._config, self._group_id, self._start_from, self._bounds = config, group_id, start_from, bounds
 
     def initial_restriction(self, element):
         topic, partition = element
+        tp = TopicPartition(topic, partition)
         consumer = _consumer(self._config, self._group_id)
         try:
-            start = resolve_start_offset(consumer, TopicPartition(topic, partition), self._start_from)
+            if self._bounds is not None:
+                return self._bounds.resolve(consumer, tp)
+            return OffsetRange(resolve_start_offset(consumer, tp, self._start_from), UNBOUNDED_END)
         finally:
             consumer.close()
-        return OffsetRange(start, UNBOUNDED_END)
 
     def create_tracker(self, restriction):
         return _PartitionTracker(restriction)
@@ -116,10 +144,11 @@ class _PartitionRestrictions(beam.transforms.core.RestrictionProvider):
 class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
     """Reads one partition; it is also its own restriction provider, since that needs the Kafka settings."""
 
-    def __init__(self, config: KafkaConfig, group_id: str, start_from: str, stop: StopPolicy,
-                 poll_timeout_ms: int, watermark_lag_seconds: float, max_seconds_per_call: float = 1.0):
+    def __init__(self, config: KafkaConfig, group_id: str | None, start_from: str, stop: StopPolicy,
+                 bounds: OffsetBounds | None, poll_timeout_ms: int, watermark_lag_seconds: float,
+                 max_seconds_per_call: float = 1.0):
         self._config, self._group_id, self._stop = config, group_id, stop
-        self._restrictions = _PartitionRestrictions(config, group_id, start_from)
+        self._restrictions = _PartitionRestrictions(config, group_id, start_from, bounds)
         self._poll_timeout_ms = poll_timeout_ms
         self._watermark_lag = watermark_lag_seconds
         self._max_seconds_per_call = max_seconds_per_call
@@ -161,6 +190,9 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
     @beam.DoFn.unbounded_per_element()
     def process(self, element, tracker=beam.DoFn.RestrictionParam(),
                 watermark=beam.DoFn.WatermarkEstimatorParam(ManualWatermarkEstimator.default_provider())):
+        yield from self._read(element, tracker, watermark)
+
+    def _read(self, element, tracker, watermark):
         topic, partition = element
         tp = TopicPartition(topic, partition)
         restriction = tracker.current_restriction()
@@ -169,7 +201,7 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         while time.monotonic() < call_ends:
             records = consumer.poll(timeout_ms=self._poll_timeout_ms).get(tp, [])
             if not records:
-                if self._should_stop(tp):
+                if self._should_stop(tp) or consumer.position(tp) >= restriction.stop:
                     tracker.try_claim(restriction.stop)
                     return
                 self._advance_idle_watermark(watermark)
@@ -193,14 +225,24 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
             watermark.set_watermark(idle_watermark)
 
 
-class ReadFromKafka(beam.PTransform):
-    """Unbounded read of every partition of `topic`, from the group's committed offsets."""
+class _ReadPartitionRange(_ReadPartition):
+    """The same reader over bounded offset ranges (backfill), so that its output is a bounded PCollection."""
 
-    def __init__(self, config: KafkaConfig, topic: str, group_id: str, *, start_from: str = "earliest",
-                 stop: StopPolicy = StopPolicy(), poll_timeout_ms: int = 500, watermark_lag_seconds: float = 2.0):
+    def process(self, element, tracker=beam.DoFn.RestrictionParam(),
+                watermark=beam.DoFn.WatermarkEstimatorParam(ManualWatermarkEstimator.default_provider())):
+        yield from self._read(element, tracker, watermark)
+
+
+class ReadFromKafka(beam.PTransform):
+    """Every partition of `topic`: unbounded from the group's committed offsets, or within `bounds`."""
+
+    def __init__(self, config: KafkaConfig, topic: str, group_id: str | None, *, start_from: str = "earliest",
+                 stop: StopPolicy = StopPolicy(), bounds: OffsetBounds | None = None, poll_timeout_ms: int = 500,
+                 watermark_lag_seconds: float = 2.0):
         super().__init__()
         self._config, self._topic, self._group_id = config, topic, group_id
-        self._read = _ReadPartition(config, group_id, start_from, stop, poll_timeout_ms, watermark_lag_seconds)
+        reader = _ReadPartition if bounds is None else _ReadPartitionRange
+        self._read = reader(config, group_id, start_from, stop, bounds, poll_timeout_ms, watermark_lag_seconds)
 
     def expand(self, pbegin):
         config, topic = self._config, self._topic

@@ -66,17 +66,40 @@ class _FirstOfEachId(beam.DoFn):
         seen.clear()
 
 
-class Deduplicate(beam.PTransform):
-    """(receipt, Article) -> outputs `unique` and `duplicates`, both (receipt, Article)."""
+class _EarliestOfEachId(beam.DoFn):
+    """Batch: of all copies of an id, keep the one read first in the input (lowest file/offset)."""
 
-    def __init__(self, ttl_seconds: int = 7 * 24 * 3600, output_dir: str | None = None):
+    def __init__(self):
+        self.unique = Metrics.counter("eventwire", "unique_articles")
+        self.duplicates = Metrics.counter("eventwire", "duplicates")
+
+    def process(self, element):
+        _, copies = element
+        first, *others = sorted(copies, key=lambda tracked: (tracked[0].uri, tracked[0].partition or 0, tracked[0].offset))
+        self.unique.inc()
+        yield first
+        for other in others:
+            self.duplicates.inc()
+            yield beam.pvalue.TaggedOutput(DUPLICATES, other)
+
+
+class Deduplicate(beam.PTransform):
+    """(receipt, Article) -> outputs `unique` and `duplicates`, both (receipt, Article).
+
+    Streaming keeps the first copy to arrive. With `whole_input` (batch jobs) the copies are
+    grouped and the earliest in the input wins, so re-running a backfill keeps the same copy.
+    """
+
+    def __init__(self, ttl_seconds: int = 7 * 24 * 3600, output_dir: str | None = None, whole_input: bool = False):
         super().__init__()
-        self._ttl, self._output_dir = ttl_seconds, output_dir
+        self._ttl, self._output_dir, self._whole_input = ttl_seconds, output_dir, whole_input
 
     def expand(self, articles):
-        outputs = (
-            articles
-            | "KeyById" >> beam.Map(lambda tracked: (tracked[1]["id"], tracked))
-            | "FirstOfEachId" >> beam.ParDo(_FirstOfEachId(self._ttl, self._output_dir)).with_outputs(DUPLICATES, main="unique")
-        )
+        keyed = articles | "KeyById" >> beam.Map(lambda tracked: (tracked[1]["id"], tracked))
+        if self._whole_input:
+            outputs = (keyed | "GroupById" >> beam.GroupByKey()
+                       | "EarliestOfEachId" >> beam.ParDo(_EarliestOfEachId()).with_outputs(DUPLICATES, main="unique"))
+        else:
+            outputs = keyed | "FirstOfEachId" >> beam.ParDo(
+                _FirstOfEachId(self._ttl, self._output_dir)).with_outputs(DUPLICATES, main="unique")
         return {"unique": outputs.unique, DUPLICATES: outputs[DUPLICATES]}

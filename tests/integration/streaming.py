@@ -70,6 +70,7 @@ def stream_command(bootstrap: str, topics: dict, output: Path, group: str, *extr
         "--runner=PrismRunner", f"--prism_location={PRISM}", "--environment_type=LOOPBACK",
         "--bootstrap-servers", bootstrap, "--input-topic", topics["articles.raw"],
         "--annotated-topic", topics["articles.annotated"], "--dlq-topic", topics["articles.dlq"],
+        "--events-topic", topics["events"],
         "--consumer-group", group, "--output", str(output), "--window-seconds", "5", *extra,
     ]
 

@@ -42,6 +42,15 @@ def test_stream_annotates_every_article_once_and_dead_letters_the_bad(kafka_brok
     assert {letter["payload"][:1000] for letter in dead} == {payload[:1000] for payload, _ in BAD_RECORDS}
     assert all(letter["topic"] == fresh_topics["articles.raw"] and letter["offset"] is not None for letter in dead)
 
+    latest_clusters = {}
+    for message in read_topic(kafka_broker.bootstrap, fresh_topics["events"]):
+        cluster = schemas.decode_single_object(message.value, "event_cluster")
+        assert message.key.decode() == cluster["cluster_id"]
+        previous = latest_clusters.get(cluster["cluster_id"])
+        if previous is None or cluster["num_mentions"] > previous["num_mentions"]:
+            latest_clusters[cluster["cluster_id"]] = cluster
+    assert sum(cluster["num_mentions"] for cluster in latest_clusters.values()) == sum(len(r["events"]) for r in records)
+
     summary = json.loads((output / "_summary.json").read_text())
     assert summary["articles_in"] == 230 and summary["annotated"] == 200
     assert summary["dead_lettered"] == 20 and summary["duplicates"] == 10 and summary["balanced"]

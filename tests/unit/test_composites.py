@@ -90,3 +90,12 @@ def test_windowed_avro_files_have_deterministic_names_and_emit_receipts(tmp_path
     files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.avro"))
     assert files == [f"window=1970-01-01T00-00-00Z/{content_file_name(0, ['a0', 'a1'])}",
                      f"window=1970-01-01T00-01-00Z/{content_file_name(0, ['a2'])}"]
+
+
+def test_deduplicate_whole_input_keeps_the_earliest_copy():
+    copies = [tracked(7, "a"), tracked(2, "a"), tracked(5, "a"), tracked(1, "b")]
+    with TestPipeline() as pipeline:
+        outputs = pipeline | beam.Create(copies) | Deduplicate(whole_input=True)
+        assert_that(outputs["unique"] | beam.Map(lambda t: (t[1]["id"], t[0].offset)), equal_to([("a", 2), ("b", 1)]),
+                    label="unique")
+        assert_that(outputs[DUPLICATES] | beam.Map(lambda t: t[0].offset), equal_to([7, 5]), label="duplicates")

@@ -1,0 +1,110 @@
+"""`eventwire backfill` on a real runner: JSONL + WARC + a Kafka offset range, date partitions, re-runs, resume."""
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipelines import schemas
+from tests.integration.streaming import REPO, produce, real_articles
+from tests.shared_data import WIKINEWS_2019
+
+pytestmark = pytest.mark.integration
+
+PAGE = (b"<html><head><title>Rebels seize northern town</title></head><body><article><h1>Rebels seize northern town</h1>"
+        b"<p>Tuareg rebels attacked the northern Malian town of Kidal on Monday, officials in Bamako said.</p>"
+        b"<p>The army said its troops withdrew after heavy fighting. The United Nations condemned the attack.</p>"
+        b"</article></body></html>")
+
+
+def write_warc(path):
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        html = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://news.example.org/mali/kidal", "response",
+                                                      payload=io.BytesIO(PAGE), http_headers=html))
+        writer.write_record(writer.create_warc_record("https://news.example.org/logo.png", "response",
+                                                      payload=io.BytesIO(b"\x89PNG"), http_headers=image))
+        writer.write_record(writer.create_warc_record("https://news.example.org/empty", "response",
+                                                      payload=io.BytesIO(b"<html><body></body></html>"), http_headers=html))
+
+
+def backfill(*args: str) -> dict:
+    subprocess.run([sys.executable, "-m", "pipelines.cli", "backfill", *args], cwd=REPO, check=True,
+                   capture_output=True, text=True, timeout=1800)
+    output = args[args.index("--output") + 1]
+    return json.loads((REPO / output / "_summary.json").read_text())
+
+
+def snapshot(folder):
+    return {path.relative_to(folder): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def partition_records(output):
+    return {path.parent.name: [record["article_id"] for record in schemas.read_container(path)]
+            for path in (output / "articles").glob("date=*/part-00000.avro")}
+
+
+def test_backfill_files_and_warc_into_date_partitions_and_rerun_changes_nothing(tmp_path):
+    lines = real_articles(60)
+    source = tmp_path / "news.jsonl.gz"
+    subprocess.run(["gzip", "-c"], input=b"\n".join(lines + lines[:5] + [b"{broken"]) + b"\n",
+                   stdout=source.open("wb"), check=True)
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc)
+    output = tmp_path / "out"
+
+    summary = backfill("--input", str(source), "--warc", str(warc), "--output", str(output))
+
+    assert summary["articles_in"] == 60 + 5 + 1 + 2 and summary["balanced"]
+    assert summary["annotated"] == 61 and summary["duplicates"] == 5
+    assert summary["dead_letters_by_reason"] == {"malformed_json": 1, "empty_body": 1}
+    partitions = partition_records(output)
+    published = {json.loads(line)["id"]: json.loads(line)["published_at"][:10] for line in lines}
+    for name, ids in partitions.items():
+        assert len(ids) == len(set(ids))
+        assert all(name == f"date={published[i]}" for i in ids if i in published)
+    assert sorted(i for ids in partitions.values() for i in ids if i in published) == sorted(published)
+    warc_ids = [i for ids in partitions.values() for i in ids if i.startswith("warc:")]
+    assert len(warc_ids) == 1
+    clusters = list(schemas.read_container(output / "event_clusters.avro"))
+    assert clusters and sum(c["num_mentions"] for c in clusters) == summary["events"]
+    for cluster in clusters:
+        schemas.check(cluster, "event_cluster")
+    assert len(list(schemas.read_container(output / "dead_letters.avro"))) == 2
+
+    before = snapshot(output)
+    backfill("--input", str(source), "--warc", str(warc), "--output", str(output))
+    assert snapshot(output) == before, "re-running the same input changes no file"
+
+
+def test_resume_skips_complete_partitions(tmp_path):
+    output = tmp_path / "out"
+    first = backfill("--input", str(WIKINEWS_2019), "--output", str(output))
+    partitions = partition_records(output)
+    removed = sorted(partitions)[0]
+    shutil.rmtree(output / "articles" / removed)
+
+    resumed = backfill("--input", str(WIKINEWS_2019), "--output", str(output), "--resume")
+
+    assert resumed["annotated"] == len(partitions[removed])
+    assert resumed["skipped_complete"] == 295 - len(partitions[removed]) and resumed["balanced"]
+    assert partition_records(output) == partitions
+    assert sum(c["num_mentions"] for c in schemas.read_container(output / "event_clusters.avro")) == first["events"]
+
+
+def test_backfill_reads_a_kafka_offset_range(kafka_broker, fresh_topics, tmp_path):
+    topic = fresh_topics["articles.raw"]
+    produce(kafka_broker.bootstrap, topic, real_articles(30))
+    output = tmp_path / "out"
+    everything = backfill("--kafka-topic", topic, "--bootstrap-servers", kafka_broker.bootstrap, "--output", str(output))
+    assert everything["annotated"] == 30
+    bounded = backfill("--kafka-topic", topic, "--bootstrap-servers", kafka_broker.bootstrap, "--from-offset", "2",
+                       "--to-offset", "5", "--output", str(tmp_path / "bounded"))
+    assert bounded["articles_in"] == 9 and bounded["annotated"] == 9  # offsets 2, 3, 4 of each of 3 partitions
