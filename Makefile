@@ -12,7 +12,7 @@ BOOTSTRAP := 127.0.0.1:$(KAFKA_PORT)
 DEMO_OUT ?= out/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-unit test-integration bench kafka-up kafka-down kafka-status clean
+.PHONY: help setup demo test test-unit bench kafka-up kafka-down kafka-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -56,8 +56,8 @@ test: setup ## all tests: unit, then integration against a real broker and real 
 test-unit: ## fast offline tests only
 	$(BIN)/pytest -q -m "not integration" tests
 
-bench: setup ## throughput of raw nlp.pipe against eventwire extract, on shared news
-	$(BIN)/python benchmarks/bench.py
+bench: setup ## limit (raw nlp.pipe) vs extract vs end-to-end stream: throughput, latency, memory
+	$(BIN)/python -m benchmarks.bench
 
 clean: kafka-down ## remove outputs and the local broker's data (keeps .venv and .cache)
 	rm -rf out .kafka

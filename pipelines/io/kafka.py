@@ -14,10 +14,9 @@ record before it in its partition have a receipt.
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, NamedTuple
 
 import apache_beam as beam
 from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
@@ -31,7 +30,6 @@ from kafka.structs import OffsetAndMetadata
 
 from pipelines.io.kafka_config import KafkaConfig
 
-LOG = logging.getLogger(__name__)
 UNBOUNDED_END = sys.maxsize
 
 
