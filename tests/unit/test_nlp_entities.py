@@ -112,3 +112,29 @@ def test_blank_lines_end_sentences(nlp):
     starts = [sentence.text.strip() for sentence in doc.sents]
     assert starts[0] == "Russia attacks Ukraine"
     assert starts[-1] == "Russian troops attacked Kyiv."
+
+
+def _places(nlp, text):
+    return {r["text"]: (r["label"], r["country_code"]) for r in extract_entities(nlp(text))}
+
+
+def test_cities_are_places_where_the_text_cues_a_place(nlp):
+    found = _places(nlp, "Troops entered Kherson and Mykolaiv. Residents of Mariupol fled to Zaporizhzhia.")
+    for city in ("Kherson", "Mykolaiv", "Mariupol", "Zaporizhzhia"):
+        assert found[city] == ("GPE", "UKR")
+
+
+def test_city_names_that_are_surnames_stay_people_without_a_cue(nlp):
+    assert _places(nlp, "Jackson told reporters that the deal was done.")["Jackson"][0] == "PERSON"
+    assert _places(nlp, "He handed the ball to Jackson.")["Jackson"][0] == "PERSON"
+
+
+def test_ambiguous_place_takes_the_sense_of_the_articles_other_places(nlp):
+    assert _places(nlp, "A storm flooded parts of Georgia and South Carolina.")["Georgia"][1] == "USA"
+    assert _places(nlp, "Protesters gathered in Atlanta, Georgia, on Sunday.")["Georgia"][1] == "USA"
+    assert _places(nlp, "Georgia accused Russia of occupying its territory.")["Georgia"][1] == "GEO"
+
+
+def test_small_towns_and_islands_resolve_through_the_fallback_table(nlp):
+    assert _places(nlp, "Polish farmers blocked the border crossing near Medyka.")["Medyka"][1] == "POL"
+    assert _places(nlp, "Greek coast guard vessels rescued migrants off Lesbos.")["Lesbos"][1] == "GRC"

@@ -120,3 +120,15 @@ def test_tables_are_built_once():
         places.resolve_place("Kiev")
         places.resolve_demonym("Russians")
     assert time.perf_counter() - started < 1.0
+
+
+def test_senses_of_a_name_in_several_countries_most_likely_first():
+    senses = places.resolve_place_senses("Georgia")
+    assert [p.country_code for p in senses[:2]] == ["GEO", "USA"]
+
+
+def test_minor_places_cover_towns_other_names_and_subdivisions():
+    assert places.resolve_minor_place("Medyka")[0].country_code == "POL"
+    assert places.resolve_minor_place("Kobani")[0].country_code == "SYR"
+    assert places.resolve_minor_place("Tigray")[0].country_code == "ETH"
+    assert places.resolve_minor_place("Lesvos")[0].country_code == "GRC"
