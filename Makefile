@@ -46,7 +46,7 @@ demo: kafka-up ## the main job: produce examples/ to Kafka, stream them through 
 	rm -rf $(DEMO_OUT)
 	$(BIN)/eventwire produce --input examples/articles.jsonl --bootstrap-servers $(BOOTSTRAP)
 	$(BIN)/eventwire stream --bootstrap-servers $(BOOTSTRAP) --consumer-group eventwire-demo \
-	  --output $(DEMO_OUT) --until-idle 10 --window-seconds 60
+	  --output $(DEMO_OUT) --until-idle 10 --window-seconds 60 --annotate-processes 2
 	@echo "Inspect the records: $(BIN)/eventwire inspect $(DEMO_OUT) --limit 3"
 
 test: setup ## all tests: unit, then integration against a real broker and real runners

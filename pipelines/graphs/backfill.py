@@ -75,7 +75,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillIn
     parsed = _read(pipeline, options, inputs) | "ParseArticles" >> ParseArticles(options.limits())
     articles = parsed["articles"] | "SkipCompletePartitions" >> beam.ParDo(_SkipCompletePartitions(complete))
     deduplicated = articles | "Deduplicate" >> Deduplicate(whole_input=True)
-    annotated = deduplicated["unique"] | "Annotate" >> Annotate(options.model, options.batch_size)
+    annotated = deduplicated["unique"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes)
     records = annotated["annotated"] | "DropReceipts" >> beam.Values()
     records | "WriteArticles" >> WriteDatePartitionedAvro(articles_dir(output), schemas.ANNOTATED_ARTICLE,
                                                           "article_id", "published_at", volatile_fields=("processed_at",))

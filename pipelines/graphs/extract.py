@@ -34,7 +34,7 @@ def dead_letters_path(output: str) -> str:
 def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: list[str], output: str) -> None:
     records = pipeline | "ReadArticles" >> ReadArticleFiles(inputs)
     parsed = records | "ParseArticles" >> ParseArticles(options.limits())
-    annotated = parsed["articles"] | "Annotate" >> Annotate(options.model, options.batch_size)
+    annotated = parsed["articles"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes)
     articles = annotated["annotated"] | "DropReceipts" >> beam.Values()
     if output.endswith(".avro"):
         articles | "WriteAvro" >> beam.io.WriteToAvro(output, schemas.schema(schemas.ANNOTATED_ARTICLE),

@@ -32,7 +32,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
                                                          start_from=options.start_from, stop=stop)
     parsed = records | "ParseArticles" >> ParseArticles(options.limits())
     deduplicated = parsed["articles"] | "Deduplicate" >> Deduplicate(options.dedup_ttl_seconds, options.output)
-    annotated = deduplicated["unique"] | "Annotate" >> Annotate(options.model, options.batch_size)
+    annotated = deduplicated["unique"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes)
 
     dead_letters = (parsed[DEAD_LETTERS], annotated[DEAD_LETTERS]) | "AllDeadLetters" >> beam.Flatten()
     dead_lettered = (

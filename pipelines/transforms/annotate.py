@@ -1,16 +1,23 @@
 """Annotate: (receipt, Article) -> (receipt, AnnotatedArticle) with spaCy, batched with `nlp.pipe`.
 
 The model is loaded once per worker process (Beam's `Shared` handle, opened in `setup`) and shared
-by every DoFn instance there. Articles are batched within a bundle (up to `batch_size`, the rest
-at `finish_bundle`) and keep their own timestamp and window: Beam's `BatchElements` would stamp
-a global-window batch with the end of time, which breaks event-time windows downstream. An
-article that makes the annotator fail is dead-lettered with stage `annotate`; the rest of its
-batch goes on.
+by every DoFn instance there. With `processes` > 1 the worker instead keeps a pool of that many
+child processes, each with the model loaded once, and splits every batch between them: one
+Python worker is bound to one core by the GIL, and spaCy's own `n_process` would fork per call.
+
+Articles are batched within a bundle (up to `batch_size`, the rest at `finish_bundle`) and keep
+their own timestamp and window: Beam's `BatchElements` would stamp a global-window batch with
+the end of time, which breaks event-time windows downstream. An article that makes the
+annotator fail is dead-lettered with stage `annotate`; the rest of its batch goes on.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import NamedTuple
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -27,24 +34,92 @@ from pipelines.transforms.parse import DEAD_LETTERS
 LOG = logging.getLogger(__name__)
 
 
-class _LoadedModel:
-    """A weak-referenceable holder, as `Shared` requires, for the spaCy pipeline."""
+class AnnotationFailure(NamedTuple):
+    receipt: object
+    article_id: str
+    url: str
+    error: str
+
+
+class Annotator:
+    """The spaCy pipeline and the Doc -> record step; the same in a worker or in a child process."""
 
     def __init__(self, model_name: str):
         self.nlp = load_nlp(model_name)
         self.model_id = model_id(self.nlp)
 
+    def annotate(self, items: list) -> list:
+        """One outcome per (receipt, Article), in order: (receipt, AnnotatedArticle) or an AnnotationFailure."""
+        try:
+            docs = list(self.nlp.pipe([article_text(article) for _, article in items]))
+        except Exception:  # noqa: BLE001 - isolate the article that breaks the batch
+            LOG.exception("nlp.pipe failed on a batch of %d; annotating one by one", len(items))
+            return [self._annotate_one(item) for item in items]
+        return [self._to_record(item, doc) for item, doc in zip(items, docs)]
+
+    def _annotate_one(self, item):
+        try:
+            doc = self.nlp(article_text(item[1]))
+        except Exception as err:  # noqa: BLE001 - an article must never stop the pipeline
+            return self._failure(item, err)
+        return self._to_record(item, doc)
+
+    def _to_record(self, item, doc):
+        receipt, article = item
+        try:
+            return receipt, annotated_record(doc, article, model=self.model_id, pipeline_version=__version__,
+                                             processed_at=utc_now(), origin=receipt.origin())
+        except Exception as err:  # noqa: BLE001
+            return self._failure(item, err)
+
+    @staticmethod
+    def _failure(item, err) -> AnnotationFailure:
+        receipt, article = item
+        return AnnotationFailure(receipt, article["id"], article["url"], f"{type(err).__name__}: {err}")
+
+
+_CHILD_ANNOTATOR: Annotator | None = None
+
+
+def _load_in_child(model_name: str) -> None:
+    global _CHILD_ANNOTATOR
+    _CHILD_ANNOTATOR = Annotator(model_name)
+
+
+def _annotate_in_child(items: list) -> list:
+    return _CHILD_ANNOTATOR.annotate(items)
+
+
+class _AnnotatorPool:
+    """Child processes with the model loaded, started once per worker process (weak-referenceable for `Shared`)."""
+
+    def __init__(self, model_name: str, processes: int):
+        self.processes = processes
+        self.executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_load_in_child, initargs=(model_name,))
+        atexit.register(self.executor.shutdown, cancel_futures=True)
+
+    def annotate(self, items: list) -> list:
+        chunk = -(-len(items) // self.processes)
+        futures = [self.executor.submit(_annotate_in_child, items[start:start + chunk])
+                   for start in range(0, len(items), chunk)]
+        return [outcome for future in futures for outcome in future.result()]
+
 
 class _AnnotateInBatches(beam.DoFn):
-    def __init__(self, model_name: str, batch_size: int, shared: Shared):
-        self._model_name, self._batch_size, self._shared = model_name, batch_size, shared
+    def __init__(self, model_name: str, batch_size: int, processes: int, shared: Shared):
+        self._model_name, self._batch_size, self._processes, self._shared = model_name, batch_size, processes, shared
         self.annotated = Metrics.counter("eventwire", "annotated")
         self.events = Metrics.counter("eventwire", "events")
         self.entities = Metrics.counter("eventwire", "entities")
         self.failed = Metrics.counter("eventwire", "annotate_failed")
 
     def setup(self):
-        self._model = self._shared.acquire(lambda: _LoadedModel(self._model_name), tag=self._model_name)
+        model, processes = self._model_name, self._processes
+        if processes > 1:
+            self._annotator = self._shared.acquire(lambda: _AnnotatorPool(model, processes), tag=f"{model}/{processes}")
+        else:
+            self._annotator = self._shared.acquire(lambda: Annotator(model), tag=model)
 
     def start_bundle(self):
         self._batch: list[tuple[object, Timestamp, object]] = []
@@ -59,60 +134,41 @@ class _AnnotateInBatches(beam.DoFn):
 
     def _flush(self):
         batch, self._batch = self._batch, []
-        for output, (_, timestamp, window) in zip(self._annotate([item for item, _, _ in batch]), batch):
-            if isinstance(output, beam.pvalue.TaggedOutput):
-                yield beam.pvalue.TaggedOutput(output.tag, WindowedValue(output.value, timestamp, [window]))
+        if not batch:
+            return
+        for outcome, (_, timestamp, window) in zip(self._annotator.annotate([item for item, _, _ in batch]), batch):
+            if isinstance(outcome, AnnotationFailure):
+                yield beam.pvalue.TaggedOutput(DEAD_LETTERS, WindowedValue(self._dead_letter(outcome), timestamp, [window]))
             else:
-                yield WindowedValue(output, timestamp, [window])
+                self._count(outcome[1])
+                yield WindowedValue(outcome, timestamp, [window])
 
-    def _annotate(self, items):
-        """One output per item, in order: (receipt, AnnotatedArticle) or a tagged dead letter."""
-        try:
-            docs = list(self._model.nlp.pipe([article_text(article) for _, article in items]))
-        except Exception:  # noqa: BLE001 - isolate the article that breaks the batch
-            LOG.exception("nlp.pipe failed on a batch of %d; annotating one by one", len(items))
-            return [self._annotate_one(item) for item in items]
-        return [self._to_record(item, doc) for item, doc in zip(items, docs)]
-
-    def _annotate_one(self, item):
-        try:
-            doc = self._model.nlp(article_text(item[1]))
-        except Exception as err:  # noqa: BLE001 - an article must never stop the pipeline
-            return self._failure(item, err)
-        return self._to_record(item, doc)
-
-    def _to_record(self, item, doc):
-        receipt, article = item
-        try:
-            record = annotated_record(doc, article, model=self._model.model_id, pipeline_version=__version__,
-                                      processed_at=utc_now(), origin=receipt.origin())
-        except Exception as err:  # noqa: BLE001
-            return self._failure(item, err)
+    def _count(self, record: dict) -> None:
         self.annotated.inc()
         self.entities.inc(len(record["entities"]))
         self.events.inc(len(record["events"]))
         for event in record["events"]:
             Metrics.counter("eventwire", f"events_root.{event['event_root_code']}").inc()
-        return receipt, record
 
-    def _failure(self, item, err):
-        receipt, article = item
+    def _dead_letter(self, failure: AnnotationFailure):
         self.failed.inc()
         Metrics.counter("eventwire", "dead_letter.annotation_failed").inc()
-        payload = repr({"id": article["id"], "url": article["url"]}).encode()
-        return beam.pvalue.TaggedOutput(DEAD_LETTERS, (receipt, dead_letter(
-            payload, "annotation_failed", f"{type(err).__name__}: {err}", "annotate",
-            topic=receipt.uri.removeprefix("kafka://"), partition=receipt.partition, offset=receipt.offset)))
+        receipt = failure.receipt
+        payload = repr({"id": failure.article_id, "url": failure.url}).encode()
+        return receipt, dead_letter(payload, "annotation_failed", failure.error, "annotate",
+                                    topic=receipt.uri.removeprefix("kafka://"), partition=receipt.partition,
+                                    offset=receipt.offset)
 
 
 class Annotate(beam.PTransform):
     """Outputs `annotated` ((receipt, AnnotatedArticle)) and `dead_letters`."""
 
-    def __init__(self, model_name: str, batch_size: int = 32):
+    def __init__(self, model_name: str, batch_size: int = 32, processes: int = 1):
         super().__init__()
-        self._model_name, self._batch_size = model_name, batch_size
+        self._model_name, self._batch_size, self._processes = model_name, batch_size, processes
 
     def expand(self, articles):
         outputs = articles | "Annotate" >> beam.ParDo(
-            _AnnotateInBatches(self._model_name, self._batch_size, Shared())).with_outputs(DEAD_LETTERS, main="annotated")
+            _AnnotateInBatches(self._model_name, self._batch_size, self._processes, Shared())
+        ).with_outputs(DEAD_LETTERS, main="annotated")
         return {"annotated": outputs.annotated, DEAD_LETTERS: outputs[DEAD_LETTERS]}

