@@ -12,7 +12,7 @@ BOOTSTRAP := 127.0.0.1:$(KAFKA_PORT)
 DEMO_OUT ?= out/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-unit bench kafka-up kafka-down kafka-status clean
+.PHONY: help setup demo test test-unit bench chaos kafka-up kafka-down kafka-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -58,6 +58,10 @@ test-unit: ## fast offline tests only
 
 bench: setup ## limit (raw nlp.pipe) vs extract vs end-to-end stream: throughput, latency, memory
 	$(BIN)/python -m benchmarks.bench
+
+chaos: setup ## long fault runs: 10,000 bad inputs, then 10 minutes at 75% of the maximum rate (lag and memory)
+	EVENTWIRE_PRISM=$(abspath $(PRISM)) EVENTWIRE_FAULT_BAD_COUNT=10000 $(BIN)/pytest -q -m fault tests
+	$(BIN)/python -m benchmarks.soak --minutes 10 --fraction 0.75
 
 clean: kafka-down ## remove outputs and the local broker's data (keeps .venv and .cache)
 	rm -rf out .kafka
