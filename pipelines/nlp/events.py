@@ -39,6 +39,14 @@ _DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "o
 _DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj"})
 _DEEP_TARGET_LEVELS = 4
 _STATEMENT_CODE = "010"
+_FUTURE_AUXILIARIES = frozenset({"will", "would", "'ll", "shall"})
+_INTENT_HEADS = frozenset({"ready", "willing", "prepared", "plan", "intend", "determined", "eager", "poised", "set",
+                           "prepare", "aim", "expect", "hope", "want", "wish", "seek"})
+"""Words whose infinitive complement is an intended event: "is ready to contribute troops", "plans to visit"."""
+_INTENT_CODES = {"03": None, "04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
+                 "14": "130", "15": "130", "16": "131", "17": "137", "18": "138", "19": "138", "20": "138"}
+"""What an announced future event is in CAMEO: an intent to cooperate (03x) or a threat (13x); other roots none.
+03 keeps its own code."""
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _RELATIVE_TAGS = frozenset({"WP", "WDT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -285,6 +293,30 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
     return True
 
 
+def _intent_code(trigger: _Trigger) -> str | None:
+    """The CAMEO code of an event the text announces rather than reports ("will visit Albania", "is ready
+    to contribute troops", "said they would boycott"): 03x intent for cooperation, 13x threat for
+    conflict; None when the clause is negated, conditional or merely possible ("could", "may")."""
+    clause = trigger.clause
+    if clause.pos_ != "VERB" or trigger.code[:2] not in _INTENT_CODES:
+        return None
+    children = list(clause.children)
+    if any(c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS) for c in children):
+        return None
+    modals = [c for c in children if c.dep_ in ("aux", "auxpass") and (c.tag_ == "MD" or c.lower_ in _MODALS)]
+    if modals:
+        announced = all(c.lower_ in _FUTURE_AUXILIARIES for c in modals)
+    else:
+        head = clause.head
+        announced = clause.dep_ == "xcomp" and head.lemma_.lower() in _INTENT_HEADS and not any(
+            c.dep_ == "neg" for c in head.children
+        ) and not any(c.dep_ == "neg" for c in head.head.children if head.dep_ == "acomp")
+    if not announced or any(token.lower_ in _CONDITIONAL_MARKS for token in clause.subtree if token.i < clause.i
+                            and token.dep_ == "mark"):
+        return None
+    return _INTENT_CODES[trigger.code[:2]] or trigger.code
+
+
 def _governor_lemma(clause: Token) -> str:
     """The verb a prepositional clause hangs from: "refrained" in "refrained from criticising"."""
     return clause.head.head.lemma_.lower()
@@ -298,15 +330,20 @@ def _is_negated_noun(noun: Token) -> bool:
 def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _ArticleContext) -> list[dict]:
     lexicon = trigger_lexicon()
     if not _is_realized(trigger.clause, lexicon):
-        return []
+        intent = _intent_code(trigger)
+        if intent is None:
+            return []
+        trigger = _Trigger(trigger.word, trigger.clause, intent, trigger.entry, trigger.complement)
     subjects, objects = _participants(trigger)
     if any(token.lemma_.lower() in lexicon.non_agent_causes for token in subjects):
         return []
     actors1 = _actors(subjects, context)
     actors2 = _actors(objects, context)
-    if not actors2:
+    if not any(actor.country_code for actor in actors2):
         excluded = {token.i for head in subjects for token in head.subtree}
-        actors2 = _first_actors(_deeper_targets(trigger.clause, excluded), context)
+        deeper = _first_actors(_deeper_targets(trigger.clause, excluded), context)
+        if not actors2 or any(actor.country_code for actor in deeper):
+            actors2 = deeper or actors2
     if not actors1 and _caused_by_non_agent(trigger, lexicon):
         return []
     code = _refined_code(trigger, subjects, actors1, lexicon)
@@ -486,6 +523,11 @@ def _coordinated_actors(head: Token, context: _ArticleContext) -> list[Actor]:
 def _actor(head: Token, context: _ArticleContext) -> Actor | None:
     """An actor from an entity, a role noun or a nationality in the phrase; None if it is neither."""
     if head.pos_ == "PRON":
+        reporter = _reporting_subject(head)
+        if reporter is not None:
+            actor = _actor(reporter, context)
+            if actor is not None:
+                return Actor(actor.name, actor.code, actor.country_code, actor.type_code, via_pronoun=True)
         if head.lower_ not in _PERSONAL_PRONOUNS:
             return None
         person = context.person_before(head)
@@ -498,9 +540,47 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         return _entity_actor(entity, others, context)
     type_code = role_type(phrase)
     country = _country_in(phrase, context) or (type_code and _country_in(_located_in(head), context))
+    if country is None:
+        organisation = _coded_organisation_in(phrase, context)
+        if organisation is not None:
+            return _entity_actor(organisation, [], context)
     if type_code is None and country is None:
         return _possessor_actor(head, context)
     return Actor(_phrase_text(phrase), (country or "") + (type_code or ""), country, type_code)
+
+
+_REPORTED_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
+
+
+def _reporting_subject(pronoun: Token) -> Token | None:
+    """The speaker a pronoun subject of reported speech refers to: "Iraq said it would allow" -> Iraq."""
+    if pronoun.lower_ not in _REPORTED_PRONOUNS or pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    clause = pronoun.head
+    while clause.dep_ in ("xcomp", "conj") and clause.head is not clause:
+        clause = clause.head
+    if clause.dep_ != "ccomp" and not (clause.dep_ == "acomp" and clause.head.dep_ == "ccomp"):
+        return None
+    governor = clause.head if clause.dep_ == "ccomp" else clause.head.head
+    subject = next((c for c in governor.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ == "PRON":
+        return None
+    plural = pronoun.lower_ in ("they", "we")
+    if pronoun.lower_ == "it" and subject.tag_ in ("NNS", "NNPS"):
+        return None
+    if plural and subject.tag_ not in ("NNS", "NNPS") and not any(c.dep_ == "conj" for c in subject.children) \
+            and subject.ent_type_ not in ("NORP", "ORG"):
+        return None
+    return subject
+
+
+def _coded_organisation_in(tokens: list[Token], context: _ArticleContext) -> ArticleEntity | None:
+    """A known organisation modifying a role noun: "U.N. weapons inspectors", "NATO peacekeeping troops"."""
+    for token in tokens:
+        entity = context.entities.by_token[token.i]
+        if entity is not None and entity.actor_code and token.dep_ in ("compound", "amod", "poss", "nmod"):
+            return entity
+    return None
 
 
 def _located_in(head: Token) -> list[Token]:

@@ -200,3 +200,26 @@ def test_lexicon_covers_every_cameo_root_with_goldstein_and_quad_class():
     assert {code[:2] for code in codes} == {f"{root:02d}" for root in range(1, 21)}
     assert all(len(code) == 3 and code in lex.goldstein for code in codes)
     assert [lex.quad_class_by_root[f"{root:02d}"] for root in range(1, 21)] == [1] * 5 + [2] * 3 + [3] * 5 + [4] * 7
+
+
+def _keys(events):
+    return {(e["event_root_code"], e["actor1"] and e["actor1"]["country_code"], e["actor2"] and e["actor2"]["country_code"])
+            for e in events}
+
+
+def test_announced_cooperation_is_an_intent_and_announced_conflict_a_threat(code):
+    assert ("03", "PRT", "TUR") in _keys(code("Portugal will support Turkey's bid to join the bloc."))
+    assert ("13", "PSE", "USA") in _keys(code("Palestinian leaders said they would boycott all contact with the United States."))
+
+
+def test_possible_or_negated_future_events_are_not_coded(code):
+    assert code("Turkey will not send troops to Libya.") == []
+    assert not [e for e in code("Russia could attack Ukraine next year.") if e["event_root_code"] in ("03", "13", "19")]
+
+
+def test_pronoun_subject_of_reported_speech_is_the_speaker(code):
+    assert ("03", "IRQ", "IGO") in _keys(code("Iraq said it would allow the return of U.N. weapons inspectors."))
+
+
+def test_former_names_take_the_successor_code(code):
+    assert ("10", "CHN", "USA") in _keys(code("The PRC on Tuesday demanded that the US cancel the arms sale."))
