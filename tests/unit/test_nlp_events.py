@@ -203,8 +203,9 @@ def test_lexicon_covers_every_cameo_root_with_goldstein_and_quad_class():
 
 
 def _keys(events):
-    return {(e["event_root_code"], e["actor1"] and e["actor1"]["country_code"], e["actor2"] and e["actor2"]["country_code"])
-            for e in events}
+    from pipelines.evaluate import actor_country
+
+    return {(e["event_root_code"], actor_country(e["actor1"]), actor_country(e["actor2"])) for e in events}
 
 
 def test_announced_cooperation_is_an_intent_and_announced_conflict_a_threat(code):
