@@ -5,7 +5,10 @@ Three gold formats, told apart by their content:
   an event matches on CAMEO root code plus both actor countries;
 - team entity gold (tests/gold/entities.tsv): sentence, entities ("Kyiv/PLACE/UKR | ...");
 - PLOVER gold records (JSONL, one annotated event per sentence): matched on PLOVER event type plus
-  source and target countries, the coder's CAMEO code mapped to PLOVER.
+  source and target countries, the coder's CAMEO code mapped to PLOVER. A record lists its sources and
+  targets, where CAMEO coding gives one dyad per pair ("aid for Romania and Poland" is two events):
+  once one coded dyad matches the record, the coder's other dyads that also fit the record's actor
+  lists are the same event and count neither as hits nor as false positives.
 An actor's "country" for matching is its ISO alpha-3 code, "IGO" for an intergovernmental
 organisation, else None (no country known); None matches only None.
 """
@@ -240,6 +243,8 @@ def score_events(gold: list[GoldSentence], coded: list[list[dict]], kind_of) -> 
                 (target.tp if hit else target.fn)[gold_event.kind] += 1
             if hit:
                 unmatched.remove(hit)
+                if isinstance(gold_event, _AnyOf):
+                    unmatched = [key for key in unmatched if not gold_event.matches(*key)]
             else:
                 errors.append(_missed(sentence, gold_event, unmatched))
         for key in unmatched:
