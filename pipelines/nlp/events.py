@@ -39,6 +39,11 @@ _DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "o
 _DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj"})
 _DEEP_TARGET_LEVELS = 4
 _STATEMENT_CODE = "010"
+_REPORTING_VERBS = frozenset({"say", "state", "declare", "reiterate", "insist", "stress", "tell", "announce", "repeat",
+                              "emphasize", "emphasise", "write", "add", "warn", "argue", "maintain", "remind"})
+_DEMAND_CODE = "100"
+_REFUSAL_CODES = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
+"""What "will not"/"would not" makes of a cooperative event: a refusal (CAMEO 12x)."""
 _FUTURE_AUXILIARIES = frozenset({"will", "would", "'ll", "shall"})
 _INTENT_HEADS = frozenset({"ready", "willing", "prepared", "plan", "intend", "determined", "eager", "poised", "set",
                            "prepare", "aim", "expect", "hope", "want", "wish", "seek"})
@@ -206,6 +211,8 @@ def _triggers(sentence: Span):
 def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
     """The code a verb takes with its particle, complement, object or preposition, if any."""
     lemma = verb.lemma_.lower()
+    if lemma in _REPORTING_VERBS and any(_is_obligation(child) for child in verb.children if child.dep_ == "ccomp"):
+        return _Trigger(word=verb, clause=verb, code=_DEMAND_CODE, entry={})
     entry = lexicon.verbs.get(lemma)
     is_light = lemma in lexicon.light_verbs
     if entry is None and not is_light:
@@ -296,14 +303,18 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
 def _intent_code(trigger: _Trigger) -> str | None:
     """The CAMEO code of an event the text announces rather than reports ("will visit Albania", "is ready
     to contribute troops", "said they would boycott"): 03x intent for cooperation, 13x threat for
-    conflict; None when the clause is negated, conditional or merely possible ("could", "may")."""
+    conflict, 12x refusal for cooperation announced as not to happen ("will not accept"); None when
+    the clause is conditional, merely possible ("could", "may") or otherwise negated."""
     clause = trigger.clause
     if clause.pos_ != "VERB" or trigger.code[:2] not in _INTENT_CODES:
         return None
     children = list(clause.children)
-    if any(c.dep_ == "neg" or (c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS) for c in children):
+    if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in children):
         return None
     modals = [c for c in children if c.dep_ in ("aux", "auxpass") and (c.tag_ == "MD" or c.lower_ in _MODALS)]
+    if any(c.dep_ == "neg" for c in children):
+        refusal = modals and all(c.lower_ in _FUTURE_AUXILIARIES | {"wo"} for c in modals)
+        return _REFUSAL_CODES.get(trigger.code[:2]) if refusal else None
     if modals:
         announced = all(c.lower_ in _FUTURE_AUXILIARIES for c in modals)
     else:
@@ -315,6 +326,13 @@ def _intent_code(trigger: _Trigger) -> str | None:
                             and token.dep_ == "mark"):
         return None
     return _INTENT_CODES[trigger.code[:2]] or trigger.code
+
+
+def _is_obligation(clause: Token) -> bool:
+    """A "that" clause saying its subject must act: "Libya must hand over the suspects"."""
+    return clause.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in clause.children) and any(
+        c.dep_ == "aux" and c.lower_ == "must" for c in clause.children
+    ) and not any(c.dep_ == "neg" for c in clause.children)
 
 
 def _governor_lemma(clause: Token) -> str:

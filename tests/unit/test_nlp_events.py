@@ -224,3 +224,11 @@ def test_pronoun_subject_of_reported_speech_is_the_speaker(code):
 
 def test_former_names_take_the_successor_code(code):
     assert ("10", "CHN", "USA") in _keys(code("The PRC on Tuesday demanded that the US cancel the arms sale."))
+
+
+def test_reported_obligation_is_a_demand_on_the_obliged(code):
+    assert ("10", "GBR", "LBY") in _keys(code("A senior British minister reiterated that Libya must hand over the suspects."))
+
+
+def test_future_refusal_of_cooperation_is_a_rejection(code):
+    assert "12" in {e["event_root_code"] for e in code("Syria says it will not accept any more refugees from Iraq.")}
