@@ -139,9 +139,33 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None) -> list[
         if _is_sports(sentence):
             continue
         coded = [event for trigger in _triggers(sentence) for event in _events_of(trigger, sentence, article_id, context)]
-        for event in _without_reporting_statements(coded):
+        for event in _without_less_specific(_without_reporting_statements(coded)):
             events.setdefault(event["event_id"], event)
     return list(events.values())
+
+
+def _without_less_specific(events: list[dict]) -> list[dict]:
+    """"Rebels shelled Juba, killing 20": the killing, coded without a target (or doer), repeats the
+    shelling; an event is dropped when another of its kind in the sentence names the same actors and more."""
+
+    def country(actor):
+        return actor and (actor["country_code"] or (actor["type_code"] if actor["type_code"] == "IGO" else None))
+
+    def covers(other: dict, event: dict) -> bool:
+        if other is event or _kind(other) != _kind(event):
+            return False
+        pairs = ((country(event["actor1"]), country(other["actor1"])), (country(event["actor2"]), country(other["actor2"])))
+        return all(mine is None or mine == theirs for mine, theirs in pairs) and any(
+            mine is None and theirs is not None for mine, theirs in pairs
+        )
+
+    return [event for event in events if not any(covers(other, event) for other in events)]
+
+
+def _kind(event: dict) -> str:
+    """Events of one kind for de-duplication: the PLOVER type ("shelled" 194 and "killing" 180 are both
+    ASSAULT), else the CAMEO root."""
+    return event.get("plover_type") or plover_type(event["event_code"]) or event["event_root_code"]
 
 
 def _without_reporting_statements(events: list[dict]) -> list[dict]:
@@ -300,6 +324,30 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
     return True
 
 
+_BACKGROUND_MARKS = frozenset({"as", "while", "since", "because", "whereas"})
+_BACKGROUND_PREPS = frozenset({"after", "following", "because", "amid", "since", "despite", "over"})
+
+
+def _is_background(trigger: _Trigger) -> bool:
+    """Circumstances a sentence gives for its main event, not events it reports: a place or time relative
+    clause ("Montenegro, where 28 people have been killed"), an "as"/"since" clause, an event noun
+    after "after", "following", "because of", "amid" ("because of fighting between ...")."""
+    clause = trigger.clause
+    if clause.dep_ == "relcl":
+        for child in clause.children:
+            if child.tag_ == "WRB" or (child.dep_ == "prep" and any(g.tag_ == "WDT" for g in child.children)):
+                return True
+    if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS for c in clause.children):
+        return True
+    if clause.pos_ == "NOUN":
+        head = clause.head
+        while head.dep_ in ("pobj", "pcomp", "prep") and head.head is not head and head.lower_ not in _BACKGROUND_PREPS:
+            head = head.head
+        if head.dep_ == "prep" and head.lower_ in _BACKGROUND_PREPS:
+            return True
+    return False
+
+
 def _intent_code(trigger: _Trigger) -> str | None:
     """The CAMEO code of an event the text announces rather than reports ("will visit Albania", "is ready
     to contribute troops", "said they would boycott"): 03x intent for cooperation, 13x threat for
@@ -347,6 +395,8 @@ def _is_negated_noun(noun: Token) -> bool:
 
 def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _ArticleContext) -> list[dict]:
     lexicon = trigger_lexicon()
+    if _is_background(trigger):
+        return []
     if not _is_realized(trigger.clause, lexicon):
         intent = _intent_code(trigger)
         if intent is None:

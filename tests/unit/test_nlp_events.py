@@ -232,3 +232,10 @@ def test_reported_obligation_is_a_demand_on_the_obliged(code):
 
 def test_future_refusal_of_cooperation_is_a_rejection(code):
     assert "12" in {e["event_root_code"] for e in code("Syria says it will not accept any more refugees from Iraq.")}
+
+
+def test_background_clauses_and_repeated_less_specific_events_are_not_coded(code):
+    keys = _keys(code("Sudanese rebels shelled the city of Juba on Sunday, killing about 20 people."))
+    assert ("18", "SDN", None) not in keys and ("19", "SDN", None) not in keys
+    events = code("Serbia lifted a night curfew in Montenegro, where 28 people have been killed in riots this year.")
+    assert {e["event_root_code"] for e in events} == {"08"}
