@@ -415,6 +415,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if not actors1 and _caused_by_non_agent(trigger, lexicon):
         return []
     code = _refined_code(trigger, subjects, actors1, lexicon)
+    if code[:2] == "13" and not any(actor.country_code for actor in actors2):
+        actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     location, location_in_sentence = _location(trigger, sentence, used_tokens, context)
     if not actors2 and location_in_sentence and code[:2] in _VIOLENT_ROOTS and location["country_code"]:
@@ -476,8 +478,13 @@ def _inherited_subjects(verb: Token) -> list[Token]:
     """The doer of a verb without a subject: its coordinated or governing verb's, or the noun it modifies."""
     if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") and _is_active(verb):
         return [verb.head]
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ == "VERB":
-        return [child for child in verb.head.children if child.dep_ == "nsubj"]
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        subjects = [child for child in verb.head.children if child.dep_ == "nsubj"]
+        if subjects or verb.head.dep_ not in ("xcomp", "conj"):
+            return subjects
+        return _inherited_subjects(verb.head)
+    if verb.dep_ == "xcomp" and verb.head.dep_ == "acomp":
+        return [child for child in verb.head.head.children if child.dep_ == "nsubj"]
     return []
 
 
@@ -537,15 +544,32 @@ def _deeper_targets(clause: Token, excluded: set[int]) -> list[Token]:
 def _first_actors(heads: list[Token], context: "_ArticleContext") -> list[Actor]:
     """The actors of the first head that names one, with its conjuncts ("ties with Iran and Syria").
 
-    A place after "in", "near", "around" is where, not whom: "held talks in Baghdad".
+    A place after "in", "near", "around" is where, not whom: "held talks in Baghdad". The first head whose
+    actors have a country wins over nearer ones without ("military aid to Mozambique").
     """
+    first: list[Actor] = []
     for head in heads:
         entity = context.entities.entity_at(head)
         if head.dep_ == "pobj" and head.head.lower_ in _LOCATIVE_PREPS and entity and entity.label in _PLACE_LABELS:
             continue
         actors = _actors(_with_conjuncts([head]), context)
-        if actors:
+        if any(actor.country_code or actor.type_code == "IGO" for actor in actors):
             return actors
+        first = first or actors
+    return first
+
+
+def _conditioned_party(trigger: _Trigger, context: "_ArticleContext") -> list[Actor]:
+    """Whom a threat is made to: the subject of its "if"/"unless" clause ("threatened to launch an
+    offensive unless Baghdad accepted its conditions")."""
+    words = [trigger.clause, trigger.word, *(c for c in trigger.clause.children if c.dep_ in ("xcomp", "ccomp"))]
+    for word in words:
+        for child in word.children:
+            if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in child.children):
+                subjects = [c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")]
+                actors = [a for a in _actors(_with_conjuncts(subjects), context) if a.country_code]
+                if actors:
+                    return actors
     return []
 
 

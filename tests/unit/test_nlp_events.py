@@ -239,3 +239,13 @@ def test_background_clauses_and_repeated_less_specific_events_are_not_coded(code
     assert ("18", "SDN", None) not in keys and ("19", "SDN", None) not in keys
     events = code("Serbia lifted a night curfew in Montenegro, where 28 people have been killed in riots this year.")
     assert {e["event_root_code"] for e in events} == {"08"}
+
+
+def test_threat_target_is_the_party_of_its_condition(code):
+    keys = _keys(code("Iran threatened to launch a new offensive unless Iraq accepted its conditions."))
+    assert ("13", "IRN", "IRQ") in keys
+
+
+def test_target_with_a_country_wins_over_a_nearer_role_noun(code):
+    keys = _keys(code("British Defence Secretary Tom King has promised to continue military aid to Mozambique."))
+    assert ("03", "GBR", "MOZ") in keys
