@@ -138,10 +138,45 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None) -> list[
     for sentence in doc.sents:
         if _is_sports(sentence):
             continue
-        coded = [event for trigger in _triggers(sentence) for event in _events_of(trigger, sentence, article_id, context)]
+        by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence)]
+        coded = _without_adjunct_events(by_trigger)
         for event in _without_less_specific(_without_reporting_statements(coded)):
             events.setdefault(event["event_id"], event)
     return list(events.values())
+
+
+_ADJUNCT_DEPS = frozenset({"advcl", "acl", "xcomp"})
+
+
+def _without_adjunct_events(by_trigger: list[tuple["_Trigger", list[dict]]]) -> list[dict]:
+    """"Protesters blocked roads demanding his return", "began a hunger strike to demand reforms": a
+    participle or purpose clause hanging from a coded event says what that event was for, and is not
+    coded as an event of its own (unless nothing above it was coded)."""
+    coded_clauses = {trigger.clause.i for trigger, events in by_trigger if events}
+    kept = []
+    for trigger, events in by_trigger:
+        if events and _is_adjunct_of(trigger.clause, coded_clauses):
+            continue
+        kept.extend(events)
+    return kept
+
+
+def _is_adjunct_of(clause: Token, coded_clauses: set[int]) -> bool:
+    if clause.pos_ != "VERB" or clause.dep_ not in _ADJUNCT_DEPS:
+        return False
+    if clause.dep_ == "xcomp" and clause.tag_ != "VBG":
+        return False
+    if clause.tag_ not in ("VBG", "VB") or (clause.tag_ == "VB" and not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)):
+        return False
+    head = clause.head
+    for _ in range(3):
+        if head.i in coded_clauses:
+            return True
+        if head.dep_ not in ("dobj", "pobj", "prep", "conj") or head.head is head:
+            break
+        head = head.head
+    return head.i in coded_clauses
 
 
 def _without_less_specific(events: list[dict]) -> list[dict]:
@@ -330,7 +365,8 @@ _BACKGROUND_PREPS = frozenset({"after", "following", "because", "amid", "since",
 
 def _is_background(trigger: _Trigger) -> bool:
     """Circumstances a sentence gives for its main event, not events it reports: a place or time relative
-    clause ("Montenegro, where 28 people have been killed"), an "as"/"since" clause, an event noun
+    clause ("Montenegro, where 28 people have been killed"), a reduced passive relative ("property
+    seized by government forces"), an "as"/"since" clause, an event noun
     after "after", "following", "because of", "amid" ("because of fighting between ...")."""
     clause = trigger.clause
     if clause.dep_ == "relcl":
@@ -338,6 +374,8 @@ def _is_background(trigger: _Trigger) -> bool:
             if child.tag_ == "WRB" or (child.dep_ == "prep" and any(g.tag_ == "WDT" for g in child.children)):
                 return True
     if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS for c in clause.children):
+        return True
+    if clause.dep_ == "acl" and clause.tag_ == "VBN":
         return True
     if clause.pos_ == "NOUN":
         head = clause.head

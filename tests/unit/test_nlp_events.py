@@ -249,3 +249,8 @@ def test_threat_target_is_the_party_of_its_condition(code):
 def test_target_with_a_country_wins_over_a_nearer_role_noun(code):
     keys = _keys(code("British Defence Secretary Tom King has promised to continue military aid to Mozambique."))
     assert ("03", "GBR", "MOZ") in keys
+
+
+def test_purpose_and_participle_clauses_of_a_coded_event_are_part_of_it(code):
+    events = code("Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday calling for independence from Iraq.")
+    assert {e["event_root_code"] for e in events} == {"14"}
