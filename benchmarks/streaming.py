@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -46,7 +47,8 @@ def process_tree(pid: int) -> list[int]:
     while pending:
         current = pending.pop()
         try:
-            pending.extend(int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split())
+            for task in Path(f"/proc/{current}/task").iterdir():  # children of every thread, not only the main one
+                pending.extend(int(child) for child in (task / "children").read_text().split())
         except (FileNotFoundError, ProcessLookupError):
             continue
         found.append(current)
@@ -76,30 +78,31 @@ class PeakMemory(threading.Thread):
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self._pid, self.peaks, self._stop = pid, {}, threading.Event()
+        self._pid, self.peaks, self._stopping = pid, {}, threading.Event()
 
     def run(self):
-        while not self._stop.wait(1.0):
+        while not self._stopping.wait(1.0):
             for name, peak in process_tree_memory_mb(self._pid).items():
                 self.peaks[name] = max(peak, self.peaks.get(name, 0.0))
 
     def stop(self):
-        self._stop.set()
+        self._stopping.set()
         self.join()
 
 
 class AnnotatedWatcher(threading.Thread):
     """Records the append time of every annotated article id."""
 
-    def __init__(self, bootstrap: str, topic: str):
+    def __init__(self, bootstrap: str, topic: str, stream: subprocess.Popen, stream_log: Path):
         super().__init__(daemon=True)
+        self._stream, self._stream_log = stream, stream_log
         self.appended: dict[str, int] = {}
         self._consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
                                        enable_auto_commit=False, group_id=None)
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
 
     def run(self):
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             for batch in self._consumer.poll(timeout_ms=200).values():
                 for message in batch:
                     self.appended.setdefault(message.key.decode(), message.timestamp)
@@ -108,13 +111,16 @@ class AnnotatedWatcher(threading.Thread):
     def wait_for(self, ids, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while not all(article_id in self.appended for article_id in ids):
+            if self._stream.poll() is not None:
+                raise RuntimeError(f"the stream exited with {self._stream.returncode} before its output arrived; "
+                                   f"its log: {self._stream_log}")
             if time.monotonic() > deadline:
                 missing = [i for i in ids if i not in self.appended]
                 raise TimeoutError(f"{len(missing)} articles not annotated after {timeout:.0f} s")
             time.sleep(0.1)
 
     def stop(self):
-        self._stop.set()
+        self._stopping.set()
         self.join()
 
 
@@ -139,35 +145,37 @@ def percentile(values: list[float], fraction: float) -> float:
 def stream_under_test(window_seconds: int = 10):
     """A broker of its own with LogAppendTime topics and `eventwire stream` on Prism reading it.
 
-    Yields (bootstrap, stream process, AnnotatedWatcher, producer, PeakMemory) after a warm-up
-    article went all the way through; stops everything on exit.
+    Yields (bootstrap, stream process, AnnotatedWatcher, producer, PeakMemory); stops everything
+    on exit. The temporary folder (broker data, the stream's log) is kept only if something failed.
     """
     port, controller_port = free_ports(2)
-    with tempfile.TemporaryDirectory() as folder:
-        broker = LocalKafka(Path(folder) / "kafka", port, controller_port)
-        broker.up(topics={})
+    folder = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
+    broker = LocalKafka(folder / "kafka", port, controller_port)
+    broker.up(topics={})
+    try:
+        with KafkaAdminClient(bootstrap_servers=broker.bootstrap) as admin:
+            admin.create_topics([NewTopic(name, partitions, 1, topic_configs={"message.timestamp.type": "LogAppendTime"})
+                                 for name, partitions in DEFAULT_TOPICS.items()])
+        command = [sys.executable, "-m", "pipelines.cli", "stream", "--runner=PrismRunner", f"--prism_location={PRISM}",
+                   "--environment_type=LOOPBACK", "--bootstrap-servers", broker.bootstrap, "--output", str(folder / "out"),
+                   "--until-idle", "60", "--window-seconds", str(window_seconds), "--consumer-group", "bench",
+                   "--annotate-processes", "2"]
+        log = folder / "stream.log"
+        stream = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=log.open("w"), text=True)
+        memory, watcher = PeakMemory(stream.pid), AnnotatedWatcher(broker.bootstrap, "articles.annotated", stream, log)
+        memory.start()
+        watcher.start()
+        producer = KafkaProducer(bootstrap_servers=broker.bootstrap, acks="all", linger_ms=5)
         try:
-            with KafkaAdminClient(bootstrap_servers=broker.bootstrap) as admin:
-                admin.create_topics([NewTopic(name, partitions, 1, topic_configs={"message.timestamp.type": "LogAppendTime"})
-                                     for name, partitions in DEFAULT_TOPICS.items()])
-            command = [sys.executable, "-m", "pipelines.cli", "stream", "--runner=PrismRunner",
-                       f"--prism_location={PRISM}", "--environment_type=LOOPBACK", "--bootstrap-servers",
-                       broker.bootstrap, "--output", str(Path(folder) / "out"), "--until-idle", "60",
-                       "--window-seconds", str(window_seconds), "--consumer-group", "bench", "--annotate-processes", "2"]
-            stream = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-            memory, watcher = PeakMemory(stream.pid), AnnotatedWatcher(broker.bootstrap, "articles.annotated")
-            memory.start()
-            watcher.start()
-            producer = KafkaProducer(bootstrap_servers=broker.bootstrap, acks="all", linger_ms=5)
-            try:
-                yield broker.bootstrap, stream, watcher, producer, memory
-            finally:
-                producer.close()
-                watcher.stop()
-                stream.communicate(timeout=600)
-                memory.stop()
+            yield broker.bootstrap, stream, watcher, producer, memory
         finally:
-            broker.down()
+            producer.close()
+            watcher.stop()
+            stream.communicate(timeout=600)
+            memory.stop()
+    finally:
+        broker.down()
+    shutil.rmtree(folder)
 
 
 def warm_up(producer, watcher, articles: list[dict]) -> None:
