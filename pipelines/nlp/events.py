@@ -78,6 +78,7 @@ class Lexicon:
     abstaining_heads: frozenset[str]
     non_agent_causes: frozenset[str]
     sports_cues: frozenset[str]
+    sports_weak_cues: frozenset[str]
     goldstein: dict[str, float]
     quad_class_by_root: dict[str, int]
 
@@ -99,6 +100,7 @@ def trigger_lexicon() -> Lexicon:
         abstaining_heads=frozenset(data["abstaining_heads"]),
         non_agent_causes=frozenset(data["non_agent_causes"]),
         sports_cues=frozenset(data["sports_cues"]),
+        sports_weak_cues=frozenset(data["sports_weak_cues"]),
         goldstein={code: float(value) for code, value in data["goldstein"].items()},
         quad_class_by_root=data["quad_class_by_root"],
     )
@@ -245,6 +247,8 @@ def _is_sports(sentence: Span) -> bool:
     lexicon = trigger_lexicon()
     lemmas = {token.lemma_.lower() for token in sentence}
     if lemmas & lexicon.sports_cues:
+        return True
+    if len(lemmas & lexicon.sports_weak_cues) >= 2:
         return True
     return bool(lemmas & _RESULT_VERBS) and bool(_SCORE.search(sentence.text))
 

@@ -254,3 +254,8 @@ def test_target_with_a_country_wins_over_a_nearer_role_noun(code):
 def test_purpose_and_participle_clauses_of_a_coded_event_are_part_of_it(code):
     events = code("Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday calling for independence from Iraq.")
     assert {e["event_root_code"] for e in events} == {"14"}
+
+
+def test_a_single_word_shared_with_sport_does_not_make_a_sentence_sport(code):
+    keys = _keys(code("Palestinian officials demanded Friday that the United States match the EU's support."))
+    assert ("10", "PSE", "USA") in keys
