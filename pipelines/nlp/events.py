@@ -575,7 +575,7 @@ def _deeper_targets(clause: Token, excluded: set[int]) -> list[Token]:
             for child in node.children:
                 if child.i in excluded:
                     continue
-                if child.dep_ in _DEEP_TARGET_DEPS or (child.dep_ == "nsubj" and node.dep_ == "ccomp"):
+                if child.dep_ in _DEEP_TARGET_DEPS or (child.dep_ == "nsubj" and node.dep_ in ("ccomp", "acl")):
                     candidates.append(child)
                 if child.dep_ in _DEEP_PATH_DEPS:
                     below.append(child)
@@ -667,6 +667,11 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         person = context.person_before(head)
         actor = _entity_actor(person, [], context) if person else None
         return Actor(actor.name, actor.code, actor.country_code, actor.type_code, via_pronoun=True) if actor else None
+    if head.lemma_.lower() in _QUANTITY_NOUNS and context.entities.entity_at(head) is None:
+        counted = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        counted_actor = _actor(counted[0], context) if counted else None
+        if counted_actor is not None and (counted_actor.country_code or counted_actor.type_code):
+            return counted_actor
     phrase = _noun_phrase(head)
     entity = context.entities.entity_at(head)
     if entity is not None:
@@ -683,6 +688,10 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
     return Actor(_phrase_text(phrase), (country or "") + (type_code or ""), country, type_code)
 
 
+_QUANTITY_NOUNS = frozenset({"ten", "hundred", "thousand", "million", "dozen", "score", "group", "number", "crowd",
+                             "band", "handful", "couple", "batch", "contingent", "delegation", "team", "member",
+                             "some", "most", "many", "all"})
+"""Heads that count or group the real participant: "tens of thousands of students", "a group of diplomats"."""
 _REPORTED_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 
 
@@ -718,8 +727,9 @@ def _coded_organisation_in(tokens: list[Token], context: _ArticleContext) -> Art
 
 
 def _located_in(head: Token) -> list[Token]:
-    """The "in" complement of a role noun: "protesters in Belgrade", "victims in Syria"."""
-    return [t for child in head.rights if child.dep_ == "prep" and child.lower_ == "in" for t in child.subtree]
+    """The place complement of a role noun: "protesters in Belgrade", "students throughout Indonesia"."""
+    return [t for child in head.rights if child.dep_ == "prep" and child.lower_ in ("in", "throughout", "across")
+            for t in child.subtree]
 
 
 def _possessor_actor(head: Token, context: _ArticleContext) -> Actor | None:
