@@ -14,6 +14,7 @@ record before it in its partition have a receipt.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from typing import Callable, NamedTuple
@@ -26,11 +27,14 @@ from apache_beam.transforms.window import FixedWindows, TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 from apache_beam.utils.windowed_value import WindowedValue
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
 from pipelines.io.kafka_config import KafkaConfig
 
+LOG = logging.getLogger(__name__)
 UNBOUNDED_END = sys.maxsize
+RETRY_SECONDS = 1.0  # pause before reading or committing again after a retriable broker error (broker down)
 
 
 class Receipt(NamedTuple):
@@ -63,7 +67,10 @@ def topic_uri(topic: str) -> str:
 
 
 def _consumer(config: KafkaConfig, group_id: str) -> KafkaConsumer:
-    return KafkaConsumer(group_id=group_id, enable_auto_commit=False, **config.client_kwargs())
+    # kafka-python backs off reconnecting up to 30 s by default, blocking poll() that long after the broker is
+    # back; the Java client's 1 s keeps a reader blocked for at most its poll timeout plus about a second.
+    return KafkaConsumer(group_id=group_id, enable_auto_commit=False, reconnect_backoff_max_ms=1000,
+                         **config.client_kwargs())
 
 
 def resolve_start_offset(consumer: KafkaConsumer, tp: TopicPartition, start_from: str) -> int:
@@ -191,6 +198,18 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         yield from self._read(element, tracker, watermark)
 
     def _read(self, element, tracker, watermark):
+        try:
+            yield from self._read_records(element, tracker, watermark)
+        except KafkaError as error:
+            # The broker is unreachable (position() raises KafkaConnectionError while it is down). A failed
+            # bundle fails the whole job on Prism, so checkpoint and read again later instead: nothing past
+            # the last claimed offset was emitted, and the next call seeks to the remaining restriction.
+            if not error.retriable:
+                raise
+            LOG.warning("reading %s:%s: %s; retrying in %.0f s", *element, error, RETRY_SECONDS)
+            tracker.defer_remainder(Duration(seconds=RETRY_SECONDS))
+
+    def _read_records(self, element, tracker, watermark):
         topic, partition = element
         tp = TopicPartition(topic, partition)
         restriction = tracker.current_restriction()
@@ -319,6 +338,17 @@ class _CommitForward(beam.DoFn):
         self._next_offsets[tp] = max(self._next_offsets.get(tp, 0), last_offset + 1)
 
     def finish_bundle(self):
+        while True:
+            try:
+                return self._commit_forward()
+            except KafkaError as error:
+                # Broker unreachable: wait for it rather than fail the bundle (which fails the job on Prism).
+                if not error.retriable:
+                    raise
+                LOG.warning("committing offsets of group %s: %s; retrying in %.0f s", self._group_id, error, RETRY_SECONDS)
+                time.sleep(RETRY_SECONDS)
+
+    def _commit_forward(self):
         forward = {tp: OffsetAndMetadata(offset, "", -1) for tp, offset in self._next_offsets.items()
                    if offset > (self._consumer.committed(tp) or 0)}
         if forward:
