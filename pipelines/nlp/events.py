@@ -536,7 +536,8 @@ def _is_active(verb: Token) -> bool:
 
 
 def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]]:
-    """Doer and target of an event noun: "Russia's invasion of Ukraine", "talks between X and Y"."""
+    """Doer and target of an event noun: "Russia's invasion of Ukraine", "talks between X and Y", and
+    without a possessor its nationality modifier: "Palestinian riots", "Israeli air raids"."""
     subjects, objects = [], []
     for child in noun.children:
         if child.dep_ == "poss":
@@ -553,6 +554,9 @@ def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]
                 (objects if code[:2] in _TARGET_OF_ROOTS else subjects).extend(pobjs)
             elif child.lower_ in _TARGET_PREPS:
                 objects.extend(pobjs)
+    if not subjects:
+        subjects = [child for child in noun.children if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE")
+                    and child.i < noun.i]
     return subjects, objects
 
 

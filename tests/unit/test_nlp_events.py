@@ -259,3 +259,7 @@ def test_purpose_and_participle_clauses_of_a_coded_event_are_part_of_it(code):
 def test_a_single_word_shared_with_sport_does_not_make_a_sentence_sport(code):
     keys = _keys(code("Palestinian officials demanded Friday that the United States match the EU's support."))
     assert ("10", "PSE", "USA") in keys
+
+
+def test_event_noun_takes_its_nationality_modifier_as_doer(code):
+    assert ("14", "PSE", "ISR") in _keys(code("Palestinian riots against Israeli military policies continued."))
