@@ -27,3 +27,12 @@ def test_event_coding_does_not_regress(nlp, metric):
 def test_entities_do_not_regress(nlp, metric):
     result = evaluate_file(nlp, GOLD / "entities.tsv")
     assert result[metric] >= BASELINE["entities.tsv"][metric] - 1e-9
+
+
+PLOVER_GOLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "gold" / "plover_gsr_cameo.jsonl"
+
+
+@pytest.mark.skipif(not PLOVER_GOLD.exists(), reason="shared PLOVER development set not present")
+def test_plover_coding_does_not_regress(nlp):
+    result = evaluate_file(nlp, PLOVER_GOLD)
+    assert result["event_f1"] >= BASELINE["plover_gsr_cameo.jsonl"]["event_f1"] - 1e-9
