@@ -91,11 +91,8 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillIn
         | "WriteClusters" >> WriteSingleAvroFile(str(Path(output) / "event_clusters.avro"), "event_cluster", ("cluster_id",))
     )
     dead_letters = (parsed[DEAD_LETTERS], annotated[DEAD_LETTERS]) | "AllDeadLetters" >> beam.Flatten()
-    (
-        (annotated["annotated"], dead_letters, deduplicated[DUPLICATES])
-        | "AllFinished" >> beam.Flatten()
-        | "ShowProgress" >> ShowProgress(total)
-    )
+    finished = (annotated["annotated"], annotated[DEAD_LETTERS], parsed[DEAD_LETTERS], deduplicated[DUPLICATES])
+    finished | "ShowProgress" >> ShowProgress(total)
     (
         dead_letters
         | "DeadLetterRecords" >> beam.Values()

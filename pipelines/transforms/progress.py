@@ -29,9 +29,16 @@ class _Tick(beam.DoFn):
 
 
 class ShowProgress(beam.PTransform):
+    """Ticks one shared bar for every element of each PCollection in a tuple.
+
+    Each PCollection gets its own step (no Flatten), so the tick stays fused with the step that
+    produced the element and the bar moves while that step runs, not when it has finished.
+    """
+
     def __init__(self, total: int | None, description: str = "backfill"):
         super().__init__()
         self._total, self._description = total, description
 
     def expand(self, finished):
-        return finished | "Tick" >> beam.ParDo(_Tick(self._total, self._description))
+        return tuple(pcollection | f"Tick{index}" >> beam.ParDo(_Tick(self._total, self._description))
+                     for index, pcollection in enumerate(finished))
