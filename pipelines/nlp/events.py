@@ -4,8 +4,13 @@ A trigger is a verb of the lexicon (data/cameo_triggers.yaml), an event noun car
 verb ("launched an attack", "held talks") or an event noun with its own actors ("Russia's invasion
 of Ukraine"). The subject is actor1, the object or prepositional object actor2; in the passive the
 "by" agent is actor1. Actors are named entities or role nouns ("Russian troops"), and a sentence
-whose participants include no political actor codes no event. Negated, modal, conditional and
-intended-only ("vowed to attack") triggers are not events: only what the text says happened is.
+whose participants include no political actor codes no event. Negated, possible ("could"),
+conditional and intended-only ("vowed to attack") triggers are not events of their own kind; an
+event the text announces ("will visit", "is ready to contribute", "said they would boycott") is
+coded as CAMEO does, as an intent to cooperate (03x) or a threat (13x), and an announced refusal
+("will not accept") as a rejection (12x). Background clauses ("where 28 people were killed"),
+purpose and participle clauses of a coded event, and less specific repeats of an event are not
+coded separately.
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ _DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "o
 _DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj"})
 _DEEP_TARGET_LEVELS = 4
 _STATEMENT_CODE = "010"
+_VISIT_CODES = frozenset({"042"})
+"""A visit to a place with no one named is a visit to its country ("arrived in Amman on a visit")."""
+_TOPIC_ROOTS = frozenset({"03", "04", "05", "06"})
+"""Roots whose event noun takes its topic, not its target, with "on": "negotiations on a pullback"."""
 _REPORTING_VERBS = frozenset({"say", "state", "declare", "reiterate", "insist", "stress", "tell", "announce", "repeat",
                               "emphasize", "emphasise", "write", "add", "warn", "argue", "maintain", "remind"})
 _DEMAND_CODE = "100"
@@ -461,7 +470,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     location, location_in_sentence = _location(trigger, sentence, used_tokens, context)
-    if not actors2 and location_in_sentence and code[:2] in _VIOLENT_ROOTS and location["country_code"]:
+    if not actors2 and location_in_sentence and (code[:2] in _VIOLENT_ROOTS or code in _VISIT_CODES) \
+            and location["country_code"]:
         actors2 = [_place_target(location)]
     event_date = _event_date(trigger, sentence, context.published)
     events = []
@@ -487,6 +497,8 @@ def _participants(trigger: _Trigger) -> tuple[list[Token], list[Token]]:
             objects += _verb_participants(trigger.complement, trigger.word)[1]
         if trigger.entry.get("object_is_instrument"):
             subjects, objects = _instrument_participants(clause, subjects, objects)
+        if trigger.code[:2] in _TOPIC_ROOTS:
+            objects = [o for o in objects if not (o.dep_ == "pobj" and o.head.lower_ == "on" and o.head.head is clause)]
     return _with_conjuncts(subjects), _with_conjuncts(objects)
 
 
@@ -552,7 +564,9 @@ def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]
                     objects.extend(pobj.conjuncts)
             elif child.lower_ == "of":
                 (objects if code[:2] in _TARGET_OF_ROOTS else subjects).extend(pobjs)
-            elif child.lower_ in _TARGET_PREPS:
+            elif child.lower_ == "from" and code[:2] == "08":
+                objects.extend(pobjs)
+            elif child.lower_ in _TARGET_PREPS and not (child.lower_ == "on" and code[:2] in _TOPIC_ROOTS):
                 objects.extend(pobjs)
     if not subjects:
         subjects = [child for child in noun.children if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE")

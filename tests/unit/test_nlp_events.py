@@ -263,3 +263,8 @@ def test_a_single_word_shared_with_sport_does_not_make_a_sentence_sport(code):
 
 def test_event_noun_takes_its_nationality_modifier_as_doer(code):
     assert ("14", "PSE", "ISR") in _keys(code("Palestinian riots against Israeli military policies continued."))
+
+
+def test_visit_to_a_city_targets_its_country_and_withdrawal_from_targets_the_place(code):
+    assert ("04", "IRQ", "JOR") in _keys(code("Iraqi President Saddam Hussein arrived in Amman on a surprise visit."))
+    assert ("08", "USA", "PAN") in _keys(code("The United States speeded up the withdrawal of its forces from Panama."))
