@@ -249,9 +249,18 @@ def _describe(span: Span) -> _Mention:
         _describe_place(mention)
     elif span.label_ == "NORP":
         _describe_nationality(mention)
+    elif span.label_ == "ORG" and _is_country_name(text):
+        mention.label = "GPE"
+        _describe_place(mention)
     elif span.label_ == "ORG":
         _describe_organisation(mention, key)
     return mention
+
+
+def _is_country_name(text: str) -> bool:
+    """A country's full name the NER took for an organisation ("the Democratic People's Republic of Korea")."""
+    place = places.resolve_place(text)
+    return place is not None and place.kind == "country" and " " in text.strip()
 
 
 def _describe_place(mention: _Mention) -> None:
@@ -412,13 +421,17 @@ def _country_named_in(tokens: list[Token]) -> str | None:
 
 
 def _add_person_context(mention: _Mention, owner_of_token: list[_Mention | None]) -> None:
-    """Country and role from the title before a name or an apposition after it."""
+    """Country and role from the title before a name or an apposition after it; a person titled by an
+    intergovernmental organisation ("U.N. Secretary-General Kofi Annan") acts for it (type IGO)."""
     tokens = _title_tokens(mention.span, owner_of_token) + _apposition_tokens(mention.span)
     mention.actor_type = role_type(tokens)
     for token in tokens:
         owner = owner_of_token[token.i]
         if owner is not None and owner.label in ("NORP", "GPE") and owner.country_code:
             mention.country_code = owner.country_code
+            break
+        if owner is not None and owner.label == "ORG" and owner.actor_type == "IGO" and mention.country_code is None:
+            mention.actor_type = "IGO"
             break
 
 
@@ -432,7 +445,7 @@ def _title_tokens(span: Span, owner_of_token: list[_Mention | None]) -> list[Tok
         owner = owner_of_token[i]
         if owner is not None and owner.label == "PERSON":
             break
-        if token.pos_ not in _TITLE_POS and token.lower_ != "of" and owner is None:
+        if token.pos_ not in _TITLE_POS and token.lower_ != "of" and token.text not in ("-", "\u2013") and owner is None:
             break
         tokens.append(token)
         i -= 1

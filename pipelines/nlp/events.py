@@ -372,14 +372,14 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
     return True
 
 
-_BACKGROUND_MARKS = frozenset({"as", "while", "since", "because", "whereas"})
+_BACKGROUND_MARKS = frozenset({"as", "while", "since", "because", "whereas", "after", "before", "until"})
 _BACKGROUND_PREPS = frozenset({"after", "following", "because", "amid", "since", "despite", "over"})
 
 
 def _is_background(trigger: _Trigger) -> bool:
     """Circumstances a sentence gives for its main event, not events it reports: a place or time relative
     clause ("Montenegro, where 28 people have been killed"), a reduced passive relative ("property
-    seized by government forces"), an "as"/"since" clause, an event noun
+    seized by government forces"), an "as"/"since"/"after" clause, an event noun
     after "after", "following", "because of", "amid" ("because of fighting between ...")."""
     clause = trigger.clause
     if clause.dep_ == "relcl":
@@ -402,7 +402,8 @@ def _is_background(trigger: _Trigger) -> bool:
 def _intent_code(trigger: _Trigger) -> str | None:
     """The CAMEO code of an event the text announces rather than reports ("will visit Albania", "is ready
     to contribute troops", "said they would boycott"): 03x intent for cooperation, 13x threat for
-    conflict, 12x refusal for cooperation announced as not to happen ("will not accept"); None when
+    conflict, 12x refusal for cooperation announced as not to happen ("will not accept"), a threat for
+    anything announced with an "unless" condition (an ultimatum); None when
     the clause is conditional, merely possible ("could", "may") or otherwise negated."""
     clause = trigger.clause
     if clause.pos_ != "VERB" or trigger.code[:2] not in _INTENT_CODES:
@@ -424,7 +425,15 @@ def _intent_code(trigger: _Trigger) -> str | None:
     if not announced or any(token.lower_ in _CONDITIONAL_MARKS for token in clause.subtree if token.i < clause.i
                             and token.dep_ == "mark"):
         return None
+    if _has_unless_clause(clause):
+        return "138" if trigger.code[:2] in _VIOLENT_ROOTS else "130"
     return _INTENT_CODES[trigger.code[:2]] or trigger.code
+
+
+def _has_unless_clause(clause: Token) -> bool:
+    """"will withdraw its force unless the president arranges a ceasefire": an ultimatum, a threat."""
+    return any(child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "unless" for c in child.children)
+               for child in clause.children)
 
 
 def _is_obligation(clause: Token) -> bool:

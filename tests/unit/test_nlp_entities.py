@@ -138,3 +138,8 @@ def test_ambiguous_place_takes_the_sense_of_the_articles_other_places(nlp):
 def test_small_towns_and_islands_resolve_through_the_fallback_table(nlp):
     assert _places(nlp, "Polish farmers blocked the border crossing near Medyka.")["Medyka"][1] == "POL"
     assert _places(nlp, "Greek coast guard vessels rescued migrants off Lesbos.")["Lesbos"][1] == "GRC"
+
+
+def test_country_full_name_taken_for_an_organisation_is_the_country(nlp):
+    found = _places(nlp, "The United States demanded that the Democratic People's Republic of Korea (DPRK) stop.")
+    assert found["Democratic People's Republic of Korea"] == ("GPE", "PRK")

@@ -268,3 +268,13 @@ def test_event_noun_takes_its_nationality_modifier_as_doer(code):
 def test_visit_to_a_city_targets_its_country_and_withdrawal_from_targets_the_place(code):
     assert ("04", "IRQ", "JOR") in _keys(code("Iraqi President Saddam Hussein arrived in Amman on a surprise visit."))
     assert ("08", "USA", "PAN") in _keys(code("The United States speeded up the withdrawal of its forces from Panama."))
+
+
+def test_announcement_with_an_unless_condition_is_a_threat(code):
+    keys = _keys(code("Nigeria announced that it will withdraw its peacekeeping force from Chad unless the president arranged a ceasefire."))
+    assert ("13", "NGA", "TCD") in keys
+
+
+def test_person_titled_by_an_intergovernmental_organisation_acts_for_it(code):
+    assert ("13", "IGO", "IRQ") in _keys(code(
+        "U.N. Secretary-General Kofi Annan threatened to withdraw weapons inspectors from Iraq."))
