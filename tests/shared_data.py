@@ -1,6 +1,8 @@
-"""Where the shared real-news corpora live: `../shared/data/news` beside the repository."""
+"""Where the shared data lives: `../shared/data` beside the repository (news corpora, PLOVER gold)."""
 
 from pathlib import Path
 
-NEWS = Path(__file__).resolve().parents[2] / "shared" / "data" / "news"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+NEWS = SHARED_DATA / "news"
+PLOVER_GOLD = SHARED_DATA / "gold" / "plover_gsr_cameo.jsonl"
 WIKINEWS_2019 = NEWS / "wikinews_2019_2020.jsonl"

@@ -7,6 +7,7 @@ import pytest
 
 from pipelines.evaluate import evaluate_file
 from pipelines.nlp.model import load_nlp
+from tests.shared_data import PLOVER_GOLD
 
 GOLD = Path(__file__).parents[1] / "gold"
 BASELINE = json.loads((GOLD / "baseline.json").read_text())
@@ -29,10 +30,8 @@ def test_entities_do_not_regress(nlp, metric):
     assert result[metric] >= BASELINE["entities.tsv"][metric] - 1e-9
 
 
-PLOVER_GOLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "gold" / "plover_gsr_cameo.jsonl"
 
 
-@pytest.mark.skipif(not PLOVER_GOLD.exists(), reason="shared PLOVER development set not present")
 def test_plover_coding_does_not_regress(nlp):
     result = evaluate_file(nlp, PLOVER_GOLD)
     assert result["event_f1"] >= BASELINE["plover_gsr_cameo.jsonl"]["event_f1"] - 1e-9
