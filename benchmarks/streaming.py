@@ -128,7 +128,7 @@ def produce(producer: KafkaProducer, topic: str, articles: list[dict], tag: str,
     """Send articles (ids suffixed with `tag`) at `rate` per second or as fast as possible; their append times."""
     futures, started = {}, time.monotonic()
     for index, article in enumerate(articles):
-        article_id = f"{article['id']}#{tag}"
+        article_id = f"{article['id']}#{tag}-{index}"  # unique even when a sample repeats an article
         futures[article_id] = producer.send(topic, key=article_id.encode(), value=json.dumps({**article, "id": article_id}).encode())
         if rate:
             time.sleep(max(0.0, started + (index + 1) / rate - time.monotonic()))
