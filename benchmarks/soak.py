@@ -34,6 +34,8 @@ def main() -> None:
         while time.monotonic() - started < args.minutes * 60:
             batch = [next(source) for _ in range(max(1, round(rate * 15)))]
             produced.update(streaming.produce(producer, "articles.raw", batch, f"soak-{time.time_ns()}", rate))
+            if stream.poll() is not None:
+                sys.exit(f"the stream exited with {stream.returncode} after {time.monotonic() - started:.0f} s")
             lag = sum(1 for article_id in produced if article_id not in watcher.appended)
             rss = sum(streaming.process_tree_memory_mb(stream.pid, "VmRSS").values())
             samples.append({"t_s": round(time.monotonic() - started), "lag": lag, "rss_mb": round(rss)})

@@ -60,7 +60,7 @@ def stream(ctx):
         return
     from pipelines.graphs import stream as stream_graph
 
-    options = EventwireOptions(_with_default_runner(ctx.args), streaming=True)
+    options = EventwireOptions(_stream_args(ctx.args), streaming=True)
     started = time.monotonic()
     pipeline = beam.Pipeline(options=options)
     stream_graph.build(pipeline, options)
@@ -70,6 +70,21 @@ def stream(ctx):
     click.echo(format_summary(report, options.output))
     click.echo(f"  wall time        {time.monotonic() - started:.1f} s")
     _write_report(options.output, report)
+
+
+STREAM_JOB_SERVICE_TIMEOUT_S = 10 * 365 * 24 * 3600
+
+
+def _stream_args(args: list[str]) -> list[str]:
+    """Stream defaults: Prism when no runner is named, and no deadline on the job service's streams.
+
+    Beam's portable runner (which PrismRunner is) opens the job-state stream with
+    `--job_server_timeout` as a gRPC deadline, 300 s by default: a stream running longer died
+    with DEADLINE_EXCEEDED (found by the 10-minute soak). A streaming job has no deadline.
+    """
+    if not any(arg.startswith(("--job_server_timeout", "--job-server-timeout")) for arg in args):
+        args = [*args, f"--job_server_timeout={STREAM_JOB_SERVICE_TIMEOUT_S}"]
+    return _with_default_runner(args)
 
 
 def _with_default_runner(args: list[str]) -> list[str]:
