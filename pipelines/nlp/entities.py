@@ -78,21 +78,30 @@ def place_cue(span: Span, current_label: str | None, is_place) -> bool:
     return span.end < len(doc) and doc[span.end].lower_ in _COORDINATORS and is_place(span.end + 1)
 
 
-@dataclass(eq=False)
-class ArticleEntity:
-    """One distinct entity with what the coder needs beyond the Entity record (role, known code)."""
+@dataclass(kw_only=True)
+class _EntityFacts:
+    """What is known of an entity: its name and what it says about country, place and role."""
 
     label: str
     text: str
     canonical: str
     start_char: int
-    count: int = 0
     country_code: str | None = None
     lat: float | None = None
     lon: float | None = None
     actor_type: str | None = None
     actor_code: str | None = None
     place_kind: str | None = None
+
+
+FACT_FIELDS = ("country_code", "lat", "lon", "actor_type", "actor_code", "place_kind")
+
+
+@dataclass(eq=False, kw_only=True)
+class ArticleEntity(_EntityFacts):
+    """One distinct entity with what the coder needs beyond the Entity record (role, known code)."""
+
+    count: int = 0
 
     def as_record(self) -> dict:
         """The Entity record of schemas/annotated_article.avsc."""
@@ -189,19 +198,9 @@ def _metonyms() -> dict[str, tuple[str, dict]]:
     return {places.normalize_name(name): (name, entry) for name, entry in places.gazetteer_data()["metonyms"].items()}
 
 
-@dataclass
-class _Mention:
+@dataclass(kw_only=True)
+class _Mention(_EntityFacts):
     span: Span
-    label: str
-    text: str
-    canonical: str
-    start_char: int
-    country_code: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    actor_type: str | None = None
-    actor_code: str | None = None
-    place_kind: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -519,6 +518,6 @@ def _aggregate(doc: Doc, mentions: list[_Mention]) -> ArticleEntities:
 
 
 def _fill_missing(entity: ArticleEntity, mention: _Mention) -> None:
-    for name in ("country_code", "lat", "lon", "actor_type", "actor_code", "place_kind"):
+    for name in FACT_FIELDS:
         if getattr(entity, name) is None:
             setattr(entity, name, getattr(mention, name))
