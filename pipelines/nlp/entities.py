@@ -263,8 +263,12 @@ def _is_country_name(text: str) -> bool:
 
 
 def _describe_place(mention: _Mention) -> None:
+    """A place's country and coordinates; a nationality the NER took for a place ("Kyrgyz") becomes NORP."""
     place = places.resolve_place(mention.text)
-    if place is not None:
+    if place is None and places.resolve_demonym(mention.text) is not None:
+        mention.label = "NORP"
+        _describe_nationality(mention)
+    elif place is not None:
         mention.canonical = place.name
         mention.country_code, mention.lat, mention.lon = place.country_code, place.lat, place.lon
         mention.place_kind = place.kind
@@ -420,9 +424,10 @@ def _country_named_in(tokens: list[Token]) -> str | None:
 
 
 def _add_person_context(mention: _Mention, owner_of_token: list[_Mention | None]) -> None:
-    """Country and role from the title before a name or an apposition after it; a person titled by an
-    intergovernmental organisation ("U.N. Secretary-General Kofi Annan") acts for it (type IGO)."""
-    tokens = _title_tokens(mention.span, owner_of_token) + _apposition_tokens(mention.span)
+    """Country and role from the title before a name, an apposition after it or an "of" complement ("King
+    Hassan of Morocco"); a person titled by an intergovernmental organisation ("U.N. Secretary-General Kofi
+    Annan") acts for it (type IGO)."""
+    tokens = _title_tokens(mention.span, owner_of_token) + _apposition_tokens(mention.span) + _of_place(mention.span)
     mention.actor_type = role_type(tokens)
     for token in tokens:
         owner = owner_of_token[token.i]
@@ -449,6 +454,11 @@ def _title_tokens(span: Span, owner_of_token: list[_Mention | None]) -> list[Tok
         tokens.append(token)
         i -= 1
     return tokens[::-1]
+
+
+def _of_place(span: Span) -> list[Token]:
+    return [token for child in span.root.rights if child.dep_ == "prep" and child.lower_ == "of"
+            for token in child.subtree]
 
 
 def _apposition_tokens(span: Span) -> list[Token]:

@@ -465,7 +465,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     subjects, objects = _participants(trigger)
     if any(token.lemma_.lower() in lexicon.non_agent_causes for token in subjects):
         return []
-    actors1 = _actors(subjects, context)
+    actors1 = [_with_home_country(a, sentence, context) for a in _actors(subjects, context)]
     actors2 = _actors(objects, context)
     if not any(actor.country_code for actor in actors2):
         excluded = {token.i for head in subjects for token in head.subtree}
@@ -640,6 +640,20 @@ def _conditioned_party(trigger: _Trigger, context: "_ArticleContext") -> list[Ac
                 if actors:
                     return actors
     return []
+
+
+_DOMESTIC_TYPES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "OPP"})
+
+
+def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext) -> Actor:
+    """A domestic role with no country named ("President Dos Santos", "the opposition") belongs to the
+    country the story is about: the first country the sentence names, else the article's dateline."""
+    if actor.country_code or actor.type_code not in _DOMESTIC_TYPES:
+        return actor
+    country = _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
+    if country is None:
+        return actor
+    return Actor(actor.name, country + actor.type_code, country, actor.type_code, actor.via_pronoun)
 
 
 def _place_target(location: dict) -> Actor:

@@ -33,7 +33,8 @@ USED_COMPONENTS = frozenset(
 )
 """What entities, the dependency parse (and with it sentences) and lemmas need; the rest is dropped."""
 
-_COMPATIBLE_LABELS = {"GPE": {"GPE", "LOC", "FAC"}, "ORG": {"ORG"}, "CUED_GPE": {"GPE", "LOC", "FAC"}}
+_COMPATIBLE_LABELS = {"GPE": {"GPE", "LOC", "FAC"}, "ORG": {"ORG"}, "CUED_GPE": {"GPE", "LOC", "FAC"},
+                      "NORP": {"NORP", "GPE"}}
 
 """NER labels left alone on a gazetteer name: "Kiev" as LOC is fine, as PERSON it is relabelled."""
 
@@ -62,7 +63,8 @@ def gazetteer_names() -> dict[str, list[str]]:
     for organisation in places.gazetteer_data()["organizations"]:
         organisations.append(organisation["name"])
         organisations.extend(organisation["aliases"])
-    return {"GPE": places.matcher_place_names(), "ORG": organisations, "CUED_GPE": places.cued_place_names()}
+    return {"GPE": places.matcher_place_names(), "ORG": organisations, "CUED_GPE": places.cued_place_names(),
+            "NORP": places.demonym_names()}
 
 
 @Language.component("eventwire_paragraph_breaks")

@@ -133,6 +133,16 @@ def resolve_demonym(text: str) -> Place | None:
     return place
 
 
+def demonym_names() -> list[str]:
+    """Nationality words as written ("Ghanaian", "Ghanaians"), for the matcher: the NER misses some."""
+    names = set()
+    for row in _country_rows().values():
+        names.update(word for word in row["demonyms"].split("|") if word[:1].isupper())
+    for words in gazetteer_data()["demonyms"].values():
+        names.update(words)
+    return sorted(names | {name + "s" for name in names if not name.endswith(("s", "ese", "ch", "sh"))})
+
+
 def matcher_place_names() -> list[str]:
     """Surface forms worth matching in text: countries, capitals and major cities with their variants."""
     return sorted(_gazetteer().matcher_names)
