@@ -5,10 +5,16 @@ every latency are the broker's own append times: an article's append to articles
 annotated record's append to articles.annotated. `eventwire stream` runs on Prism as a
 subprocess; after a warm-up, articles are produced as fast as the broker takes them (the
 maximum), then at fixed fractions of that maximum.
+
+Run alone (`python -m benchmarks.streaming --fractions 0.5 --maximum 14.99 --stages`) it measures
+latency only, at fractions of a given maximum, and with `--stages` breaks it down by stage from
+the stream's stage log (`pipelines/stage_log.py`): per stage p50/p95/p99, and the mean of each
+stage over the slowest 5% of articles.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -29,6 +35,8 @@ from pipelines.local_kafka import DEFAULT_TOPICS, LocalKafka
 
 REPO = Path(__file__).resolve().parents[1]
 PRISM = Path(os.environ.get("EVENTWIRE_PRISM", REPO / ".cache" / "bin" / "prism"))
+# Stages an article passes, in order, as logged by the stream with EVENTWIRE_STAGE_LOG; both ends are broker appends.
+STAGES = ("raw append", "read", "read_call_end", "dedup", "annotate_start", "annotate_end", "annotated append")
 
 
 def free_ports(count: int) -> list[int]:
@@ -142,11 +150,12 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 @contextlib.contextmanager
-def stream_under_test(window_seconds: int = 10):
+def stream_under_test(window_seconds: int = 10, stage_log: Path | None = None):
     """A broker of its own with LogAppendTime topics and `eventwire stream` on Prism reading it.
 
     Yields (bootstrap, stream process, AnnotatedWatcher, producer, PeakMemory); stops everything
     on exit. The temporary folder (broker data, the stream's log) is kept only if something failed.
+    With `stage_log`, the stream logs its stage timestamps there.
     """
     port, controller_port = free_ports(2)
     folder = Path(tempfile.mkdtemp(prefix="eventwire-bench-"))
@@ -161,7 +170,8 @@ def stream_under_test(window_seconds: int = 10):
                    "--until-idle", "60", "--window-seconds", str(window_seconds), "--consumer-group", "bench",
                    "--annotate-processes", "2"]
         log = folder / "stream.log"
-        stream = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=log.open("w"), text=True)
+        env = {**os.environ, "EVENTWIRE_STAGE_LOG": str(stage_log)} if stage_log else None
+        stream = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=log.open("w"), text=True, env=env)
         memory, watcher = PeakMemory(stream.pid), AnnotatedWatcher(broker.bootstrap, "articles.annotated", stream, log)
         memory.start()
         watcher.start()
@@ -189,12 +199,43 @@ def maximum_rate(producer, watcher, articles: list[dict]) -> float:
     return len(burst) / ((max(watcher.appended[i] for i in burst) - min(burst.values())) / 1000)
 
 
-def measure(articles: list[dict], load_seconds: float = 30.0, window_seconds: int = 10) -> dict:
-    with stream_under_test(window_seconds) as (_, _, watcher, producer, memory):
+def stage_breakdown(stage_log: Path, raw: dict[str, int], annotated: dict[str, int]) -> dict:
+    """Per stage (time from the previous stage) p50/p95/p99, and its mean over the slowest 5% of articles."""
+    times = {article_id: {"raw append": ms / 1000, "annotated append": annotated[article_id] / 1000}
+             for article_id, ms in raw.items()}
+    for line in stage_log.read_text().splitlines():
+        stage, article_id, at = line.split("\t")
+        if article_id in times:
+            times[article_id].setdefault(stage, float(at))
+    complete = [t for t in times.values() if all(stage in t for stage in STAGES)]
+    total = {id(t): t["annotated append"] - t["raw append"] for t in complete}
+    slowest = sorted(complete, key=lambda t: total[id(t)])[-max(1, len(complete) // 20):]
+    breakdown = {}
+    for before, stage in zip(STAGES, STAGES[1:]):
+        spans = [t[stage] - t[before] for t in complete]
+        breakdown[f"{before} -> {stage}"] = {
+            "p50_s": percentile(spans, 0.5), "p95_s": percentile(spans, 0.95), "p99_s": percentile(spans, 0.99),
+            "slowest_5pct_mean_s": statistics.fmean(t[stage] - t[before] for t in slowest)}
+    breakdown["total"] = {"p50_s": percentile(list(total.values()), 0.5), "p95_s": percentile(list(total.values()), 0.95),
+                          "p99_s": percentile(list(total.values()), 0.99),
+                          "slowest_5pct_mean_s": statistics.fmean(total[id(t)] for t in slowest)}
+    return {"articles": len(complete), "stages": breakdown}
+
+
+def measure(articles: list[dict], load_seconds: float = 30.0, window_seconds: int = 10,
+            fractions: tuple[float, ...] = (0.25, 0.5, 0.75), maximum: float | None = None,
+            stages: bool = False) -> dict:
+    """Maximum throughput (measured unless `maximum` is given), then latency at `fractions` of it."""
+    stage_folder = Path(tempfile.mkdtemp(prefix="eventwire-stages-")) if stages else None
+    stage_log = stage_folder / "stages.tsv" if stages else None
+    with stream_under_test(window_seconds, stage_log) as (_, _, watcher, producer, memory):
         warm_up(producer, watcher, articles)
-        maximum = maximum_rate(producer, watcher, articles)
+        if maximum is None:
+            maximum = maximum_rate(producer, watcher, articles)
+        else:  # the same warm-up as a measured maximum: every article through the pipeline once
+            watcher.wait_for(produce(producer, "articles.raw", articles, f"warm-{time.time_ns()}", None), timeout=1800)
         results = {"e2e_articles_per_s": maximum, "e2e_articles": len(articles), "window_seconds": window_seconds}
-        for fraction in (0.25, 0.5, 0.75):
+        for fraction in fractions:
             rate = fraction * maximum
             count = max(5, int(rate * load_seconds))
             sample = (articles * (count // len(articles) + 1))[:count]
@@ -205,5 +246,39 @@ def measure(articles: list[dict], load_seconds: float = 30.0, window_seconds: in
                 "rate_per_s": rate, "articles": count, "p50_s": percentile(latencies, 0.5),
                 "p95_s": percentile(latencies, 0.95), "p99_s": percentile(latencies, 0.99),
                 "mean_s": statistics.fmean(latencies)}
+            if stages:
+                results[f"stages_{int(fraction * 100)}"] = stage_breakdown(stage_log, appended, watcher.appended)
     results["stream_peak_rss_mb"] = memory.peaks
+    if stage_folder:
+        shutil.rmtree(stage_folder)
     return results
+
+
+def main() -> None:
+    from benchmarks.bench import NEWS, sample  # bench imports this module
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=120)
+    parser.add_argument("--load-seconds", type=float, default=30.0, help="duration of each fixed-rate latency run")
+    parser.add_argument("--fractions", type=float, nargs="+", default=[0.25, 0.5, 0.75])
+    parser.add_argument("--maximum", type=float, help="articles/s that fractions refer to (default: measured first)")
+    parser.add_argument("--stages", action="store_true", help="break latency down by stage")
+    args = parser.parse_args()
+    results = measure(sample(NEWS, args.articles), args.load_seconds, fractions=tuple(args.fractions),
+                      maximum=args.maximum, stages=args.stages)
+    print(f"maximum {results['e2e_articles_per_s']:.2f} articles/s"
+          + (" (given)" if args.maximum else f" (measured, {args.articles} articles)"))
+    for fraction in args.fractions:
+        key = int(fraction * 100)
+        load = results[f"latency_{key}"]
+        print(f"latency at {key:>2}% load ({load['rate_per_s']:.2f}/s, {load['articles']} articles): "
+              f"p50 {load['p50_s']:.2f} s  p95 {load['p95_s']:.2f} s  p99 {load['p99_s']:.2f} s  mean {load['mean_s']:.2f} s")
+        if args.stages:
+            breakdown = results[f"stages_{key}"]
+            print(f"  {'stage (s)':<38} {'p50':>6} {'p95':>6} {'p99':>6}  slowest 5% mean   ({breakdown['articles']} articles)")
+            for name, spans in breakdown["stages"].items():
+                print(f"  {name:<38} {spans['p50_s']:6.2f} {spans['p95_s']:6.2f} {spans['p99_s']:6.2f}  {spans['slowest_5pct_mean_s']:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

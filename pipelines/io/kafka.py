@@ -30,6 +30,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
+from pipelines import stage_log
 from pipelines.io.kafka_config import KafkaConfig
 
 LOG = logging.getLogger(__name__)
@@ -198,8 +199,9 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         yield from self._read(element, tracker, watermark)
 
     def _read(self, element, tracker, watermark):
+        polled = []  # this call's records, for the stage log: their output leaves with the end of the call
         try:
-            yield from self._read_records(element, tracker, watermark)
+            yield from self._read_records(element, tracker, watermark, polled)
         except KafkaError as error:
             # The broker is unreachable (position() raises KafkaConnectionError while it is down). A failed
             # bundle fails the whole job on Prism, so checkpoint and read again later instead: nothing past
@@ -208,8 +210,10 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
                 raise
             LOG.warning("reading %s:%s: %s; retrying in %.0f s", *element, error, RETRY_SECONDS)
             tracker.defer_remainder(Duration(seconds=RETRY_SECONDS))
+        finally:
+            stage_log.reached("read_call_end", (record.key for record in polled))
 
-    def _read_records(self, element, tracker, watermark):
+    def _read_records(self, element, tracker, watermark, polled):
         topic, partition = element
         tp = TopicPartition(topic, partition)
         restriction = tracker.current_restriction()
@@ -225,6 +229,8 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
                 tracker.defer_remainder(Duration(seconds=0.2))
                 return
             self._last_record_at[tp] = time.time()
+            polled.extend(records)
+            stage_log.reached("read", (record.key for record in records))
             for record in records:
                 if not tracker.try_claim(record.offset):
                     return

@@ -25,7 +25,7 @@ from apache_beam.utils.shared import Shared
 from apache_beam.utils.timestamp import Timestamp
 from apache_beam.utils.windowed_value import WindowedValue
 
-from pipelines import __version__
+from pipelines import __version__, stage_log
 from pipelines.articles import dead_letter, utc_now
 from pipelines.nlp.model import load_nlp, model_id
 from pipelines.nlp.records import annotated_record, article_text
@@ -136,7 +136,10 @@ class _AnnotateInBatches(beam.DoFn):
         batch, self._batch = self._batch, []
         if not batch:
             return
-        for outcome, (_, timestamp, window) in zip(self._annotator.annotate([item for item, _, _ in batch]), batch):
+        stage_log.reached("annotate_start", (item[1]["id"] for item, _, _ in batch))
+        outcomes = self._annotator.annotate([item for item, _, _ in batch])
+        stage_log.reached("annotate_end", (item[1]["id"] for item, _, _ in batch))
+        for outcome, (_, timestamp, window) in zip(outcomes, batch):
             if isinstance(outcome, AnnotationFailure):
                 yield beam.pvalue.TaggedOutput(DEAD_LETTERS, WindowedValue(self._dead_letter(outcome), timestamp, [window]))
             else:

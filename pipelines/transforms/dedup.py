@@ -19,7 +19,7 @@ from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import Duration
 
-from pipelines import schemas
+from pipelines import schemas, stage_log
 
 DUPLICATES = "duplicates"
 
@@ -59,6 +59,7 @@ class _FirstOfEachId(beam.DoFn):
         seen.write(True)
         expiry.set(timestamp + Duration(seconds=self._ttl))
         self.unique.inc()
+        stage_log.reached("dedup", (article_id,))
         yield tracked
 
     @on_timer(EXPIRY)
