@@ -4,12 +4,14 @@ Mentions share an entity when they share a canonical name: a place's gazetteer n
 "Kyiv" -> "Kyiv"), a known organisation's name ("UN" -> "United Nations"), the full name a person
 was introduced with ("Trump" -> "Donald Trump"), or the long name an acronym abbreviates.
 A person's or organisation's country and role come from how the article introduces them
-("Russian President Vladimir Putin", "the Iranian Foreign Ministry"); without such evidence they
-stay None rather than guessed.
+("Russian President Vladimir Putin", "the Iranian Foreign Ministry") or, for well-known political
+figures, from the team's leaders dictionary (data/leaders.tsv: "President Bush", "the Bush
+administration"); without such evidence they stay None rather than guessed.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 from dataclasses import dataclass, field
@@ -40,6 +42,9 @@ _PLACE_PREPOSITIONS = frozenset(
      "via", "inside", "of", "between", "on"}
 )
 """Words before a name that cue a place; "of", "to", "from", "on", "between" are weaker (see place_cue)."""
+
+_LEADER_BODIES = frozenset({"administration", "government", "cabinet", "regime", "camp"})
+"""Words after a leader's name that make the name a government: "the Bush administration"."""
 
 _COORDINATORS = frozenset({"and", "or", ",", "&"})
 
@@ -194,6 +199,28 @@ def _organisations() -> dict[str, dict]:
 
 
 @functools.cache
+def _leaders() -> dict[str, tuple[str, str]]:
+    """Normalised full name, spelling or unambiguous surname of a political figure -> (country, role)."""
+    text = resources.files(__package__).joinpath("data/leaders.tsv").read_text("utf-8")
+    rows = list(csv.DictReader([line for line in text.splitlines() if line and not line.startswith("#")],
+                               delimiter="\t"))
+    table = {}
+    for names in (lambda row: [row["surname"]], lambda row: [row["name"], *row["alt"].split("|")]):
+        for row in rows:
+            for name in names(row):
+                if name.strip():
+                    table[places.normalize_name(name)] = (row["country"], row["type"])
+    return table
+
+
+def _known_leader(tokens: list[Token]) -> tuple[str, str] | None:
+    """The country and role of a leader named by the tokens. A surname alone names the leader; a full name
+    must be the leader's ("Maria Gonzalez" is not Felipe Gonzalez)."""
+    words = [token.text for token in tokens if not token.is_punct]
+    return _leaders().get(places.normalize_name(" ".join(words))) if words else None
+
+
+@functools.cache
 def _metonyms() -> dict[str, tuple[str, dict]]:
     return {places.normalize_name(name): (name, entry) for name, entry in places.gazetteer_data()["metonyms"].items()}
 
@@ -251,6 +278,8 @@ def _describe(span: Span) -> _Mention:
     elif span.label_ == "ORG" and _is_country_name(text):
         mention.label = "GPE"
         _describe_place(mention)
+    elif span.label_ == "ORG" and key not in _organisations() and _known_leader(list(span)):
+        mention.label = "PERSON"
     elif span.label_ == "ORG":
         _describe_organisation(mention, key)
     return mention
@@ -404,6 +433,10 @@ def _describe_organisation(mention: _Mention, key: str) -> None:
     tokens = list(mention.span)
     mention.actor_type = role_type(tokens)
     mention.country_code = _country_named_in(tokens)
+    if mention.country_code is None and tokens[-1].lower_ in _LEADER_BODIES:
+        leader = _known_leader(tokens[:-1])
+        if leader:
+            mention.country_code, mention.actor_type = leader[0], mention.actor_type or "GOV"
 
 
 def _country_named_in(tokens: list[Token]) -> str | None:
@@ -437,6 +470,10 @@ def _add_person_context(mention: _Mention, owner_of_token: list[_Mention | None]
         if owner is not None and owner.label == "ORG" and owner.actor_type == "IGO" and mention.country_code is None:
             mention.actor_type = "IGO"
             break
+    leader = _known_leader(list(mention.span)) if mention.country_code is None and mention.actor_type != "IGO" else None
+    if leader:
+        mention.country_code = leader[0]
+        mention.actor_type = mention.actor_type or leader[1]
 
 
 def _title_tokens(span: Span, owner_of_token: list[_Mention | None]) -> list[Token]:

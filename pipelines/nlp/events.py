@@ -825,10 +825,14 @@ def _countries_in(tokens: list[Token], context: _ArticleContext) -> list[str]:
 
 
 def _country_in(tokens: list[Token], context: _ArticleContext) -> str | None:
-    """Country named in a phrase by a nationality, place or national organisation ("Kyiv police")."""
+    """Country named in a phrase by a nationality, place or national organisation ("Kyiv police"), or by
+    the leader a role belongs to ("the Obama administration", "Putin's spokesman")."""
     for token in tokens:
         entity = context.entities.by_token[token.i]
-        if entity is not None and entity.country_code and entity.label in ("NORP", "GPE", "LOC", "ORG"):
+        if entity is not None and entity.country_code and (
+            entity.label in ("NORP", "GPE", "LOC", "ORG")
+            or (entity.label == "PERSON" and token.dep_ in ("compound", "poss"))
+        ):
             return entity.country_code
     return None
 

@@ -143,3 +143,21 @@ def test_small_towns_and_islands_resolve_through_the_fallback_table(nlp):
 def test_country_full_name_taken_for_an_organisation_is_the_country(nlp):
     found = _places(nlp, "The United States demanded that the Democratic People's Republic of Korea (DPRK) stop.")
     assert found["Democratic People's Republic of Korea"] == ("GPE", "PRK")
+
+
+def test_nationality_words_the_ner_misses_or_takes_for_a_place(nlp):
+    by_name = {e.canonical: e for e in article_entities(nlp("Kyrgyz officials met Ghanaian diplomats in Accra.")).entities}
+    assert (by_name["Kyrgyz"].label, by_name["Kyrgyz"].country_code) == ("NORP", "KGZ")
+    assert (by_name["Ghanaian"].label, by_name["Ghanaian"].country_code) == ("NORP", "GHA")
+
+
+def test_person_of_a_country(nlp):
+    by_name = {e.canonical: e for e in article_entities(nlp("Queen Beatrix of the Netherlands visited Indonesia.")).entities}
+    assert by_name["Queen Beatrix"].country_code == "NLD"
+
+
+def test_well_known_leaders_have_their_country_without_a_title(nlp):
+    by_name = {e.canonical: e for e in article_entities(nlp("Kohl spoke with Mitterrand by telephone.")).entities}
+    assert (by_name["Kohl"].country_code, by_name["Mitterrand"].country_code) == ("DEU", "FRA")
+    records = extract_entities(nlp("Yesterday Maria Gonzalez opened a bakery."))
+    assert entity(records, "Maria Gonzalez")["country_code"] is None

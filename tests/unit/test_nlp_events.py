@@ -278,3 +278,15 @@ def test_announcement_with_an_unless_condition_is_a_threat(code):
 def test_person_titled_by_an_intergovernmental_organisation_acts_for_it(code):
     assert ("13", "IGO", "IRQ") in _keys(code(
         "U.N. Secretary-General Kofi Annan threatened to withdraw weapons inspectors from Iraq."))
+
+
+def test_untitled_domestic_official_belongs_to_the_country_of_the_story(code):
+    assert ("17", "KEN", "KEN") in _keys(code("The interior minister banned the opposition rally in Nairobi."))
+
+
+def test_unknown_perpetrators_keep_no_country(code):
+    assert ("18", None, "CHN") in _keys(code("Gunmen kidnapped three Chinese engineers in northern Nigeria."))
+
+
+def test_a_leaders_administration_is_the_government(code):
+    assert ("11", "USA", "IRN") in _keys(code("The Obama administration criticized Iran."))
