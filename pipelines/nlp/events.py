@@ -86,6 +86,7 @@ class Lexicon:
     denying_heads: frozenset[str]
     abstaining_heads: frozenset[str]
     non_agent_causes: frozenset[str]
+    place_measures: frozenset[str]
     sports_cues: frozenset[str]
     sports_weak_cues: frozenset[str]
     goldstein: dict[str, float]
@@ -108,6 +109,7 @@ def trigger_lexicon() -> Lexicon:
         denying_heads=frozenset(data["denying_heads"]),
         abstaining_heads=frozenset(data["abstaining_heads"]),
         non_agent_causes=frozenset(data["non_agent_causes"]),
+        place_measures=frozenset(data["place_measures"]),
         sports_cues=frozenset(data["sports_cues"]),
         sports_weak_cues=frozenset(data["sports_weak_cues"]),
         goldstein={code: float(value) for code, value in data["goldstein"].items()},
@@ -479,8 +481,10 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     location, location_in_sentence = _location(trigger, sentence, used_tokens, context)
-    if not actors2 and location_in_sentence and (code[:2] in _VIOLENT_ROOTS or code in _VISIT_CODES) \
-            and location["country_code"]:
+    if not actors2 and location_in_sentence and location["country_code"] and (
+            code[:2] in _VIOLENT_ROOTS or code in _VISIT_CODES or (
+                _is_place_measure(trigger, lexicon)
+                and all(actor.country_code != location["country_code"] for actor in actors1))):
         actors2 = [_place_target(location)]
     event_date = _event_date(trigger, sentence, context.published)
     events = []
@@ -656,8 +660,14 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext) -
     return Actor(actor.name, country + actor.type_code, country, actor.type_code, actor.via_pronoun)
 
 
+def _is_place_measure(trigger: _Trigger, lexicon: Lexicon) -> bool:
+    """Whether the event lays a measure on a place or lifts one ("declared a state of siege in Haiti")."""
+    words = [trigger.word, *(_direct_object(verb) for verb in (trigger.clause, trigger.complement) if verb is not None)]
+    return any(word is not None and word.lemma_.lower() in lexicon.place_measures for word in words)
+
+
 def _place_target(location: dict) -> Actor:
-    """Violence against a place ("struck an airport near Damascus") targets the place's country."""
+    """Violence against a place ("struck an airport near Damascus") or a measure on it targets its country."""
     country = location["country_code"]
     return Actor(location["name"], country, country, None)
 

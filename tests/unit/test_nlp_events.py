@@ -290,3 +290,8 @@ def test_unknown_perpetrators_keep_no_country(code):
 
 def test_a_leaders_administration_is_the_government(code):
     assert ("11", "USA", "IRN") in _keys(code("The Obama administration criticized Iran."))
+
+
+def test_a_measure_on_a_foreign_place_targets_its_country_and_a_domestic_one_nobody(code):
+    assert ("17", "TUR", "SYR") in _keys(code("Turkey imposed a curfew in northern Syria."))
+    assert ("17", "MMR", None) in _keys(code("Myanmar's military junta imposed a curfew in Yangon."))
