@@ -43,6 +43,8 @@ _TARGET_OF_ROOTS = frozenset({"08", "09", "16", "17", "18", "19", "20"})
 _DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "oprd"})
 _DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj"})
 _DEEP_TARGET_LEVELS = 4
+_PURPOSE_PATH_DEPS = _DEEP_PATH_DEPS | {"advcl"}
+"""A protest's target is often in its purpose clause: "a hunger strike to protest Sweden's decision"."""
 _STATEMENT_CODE = "010"
 _VISIT_CODES = frozenset({"042"})
 """A visit to a place with no one named is a visit to its country ("arrived in Amman on a visit")."""
@@ -477,6 +479,9 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if not actors1 and _caused_by_non_agent(trigger, lexicon):
         return []
     code = _refined_code(trigger, subjects, actors1, lexicon)
+    if code[:2] == "14" and not any(actor.country_code for actor in actors2):
+        excluded = {token.i for head in subjects for token in head.subtree}
+        actors2 = _first_actors(_deeper_targets(trigger.clause, excluded, _PURPOSE_PATH_DEPS), context) or actors2
     if code[:2] == "13" and not any(actor.country_code for actor in actors2):
         actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
@@ -597,7 +602,7 @@ def _with_conjuncts(tokens: list[Token]) -> list[Token]:
     return result
 
 
-def _deeper_targets(clause: Token, excluded: set[int]) -> list[Token]:
+def _deeper_targets(clause: Token, excluded: set[int], path_deps: frozenset[str] = _DEEP_PATH_DEPS) -> list[Token]:
     """Candidate targets below the verb, nearest first: "cut ties with Iran", "demanded that Britain leave"."""
     candidates, frontier = [], [clause]
     for _ in range(_DEEP_TARGET_LEVELS):
@@ -608,7 +613,7 @@ def _deeper_targets(clause: Token, excluded: set[int]) -> list[Token]:
                     continue
                 if child.dep_ in _DEEP_TARGET_DEPS or (child.dep_ == "nsubj" and node.dep_ in ("ccomp", "acl")):
                     candidates.append(child)
-                if child.dep_ in _DEEP_PATH_DEPS:
+                if child.dep_ in path_deps:
                     below.append(child)
         frontier = below
     return candidates

@@ -295,3 +295,7 @@ def test_a_leaders_administration_is_the_government(code):
 def test_a_measure_on_a_foreign_place_targets_its_country_and_a_domestic_one_nobody(code):
     assert ("17", "TUR", "SYR") in _keys(code("Turkey imposed a curfew in northern Syria."))
     assert ("17", "MMR", None) in _keys(code("Myanmar's military junta imposed a curfew in Yangon."))
+
+
+def test_a_protest_is_against_the_target_of_its_purpose(code):
+    assert ("14", "GRC", "DEU") in _keys(code("Greek students began a hunger strike to protest Germany's decision."))
