@@ -603,13 +603,14 @@ def _with_conjuncts(tokens: list[Token]) -> list[Token]:
 
 
 def _deeper_targets(clause: Token, excluded: set[int], path_deps: frozenset[str] = _DEEP_PATH_DEPS) -> list[Token]:
-    """Candidate targets below the verb, nearest first: "cut ties with Iran", "demanded that Britain leave"."""
+    """Candidate targets below the verb, nearest first: "cut ties with Iran", "demanded that Britain leave";
+    the source of a report ("according to Pentagon sources") is not one."""
     candidates, frontier = [], [clause]
     for _ in range(_DEEP_TARGET_LEVELS):
         below = []
         for node in frontier:
             for child in node.children:
-                if child.i in excluded:
+                if child.i in excluded or child.lower_ == "according":
                     continue
                 if child.dep_ in _DEEP_TARGET_DEPS or (child.dep_ == "nsubj" and node.dep_ in ("ccomp", "acl")):
                     candidates.append(child)

@@ -81,8 +81,21 @@ def normalize_name(text: str) -> str:
 
 
 def resolve_place(text: str) -> Place | None:
-    """The most likely place a name refers to: country, then capital, US state, biggest city."""
-    return _gazetteer().places.get(normalize_name(text))
+    """The most likely place a name refers to: country, then capital, US state, biggest city; a part of a
+    country named by a compass word ("South Lebanon", "western Cambodia") is in that country."""
+    key = normalize_name(text)
+    place = _gazetteer().places.get(key)
+    if place is None and " " in key and key.split(" ", 1)[0] in _COMPASS_WORDS:
+        country = _gazetteer().places.get(key.split(" ", 1)[1])
+        if country is not None and country.kind == "country":
+            return Place(" ".join(text.split()), country.country_code, country.lat, country.lon, "region")
+    return place
+
+
+_COMPASS_WORDS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
+     "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern"}
+)
 
 
 def resolve_place_senses(text: str) -> list[Place]:

@@ -299,3 +299,8 @@ def test_a_measure_on_a_foreign_place_targets_its_country_and_a_domestic_one_nob
 
 def test_a_protest_is_against_the_target_of_its_purpose(code):
     assert ("14", "GRC", "DEU") in _keys(code("Greek students began a hunger strike to protest Germany's decision."))
+
+
+def test_the_source_of_a_report_is_not_the_target(code):
+    keys = _keys(code("Rebels attacked the convoy, according to Pentagon sources."))
+    assert not [key for key in keys if key[2] == "USA"]

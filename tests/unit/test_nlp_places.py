@@ -132,3 +132,9 @@ def test_minor_places_cover_towns_other_names_and_subdivisions():
     assert places.resolve_minor_place("Kobani")[0].country_code == "SYR"
     assert places.resolve_minor_place("Tigray")[0].country_code == "ETH"
     assert places.resolve_minor_place("Lesvos")[0].country_code == "GRC"
+
+
+def test_a_compass_part_of_a_country_is_in_that_country_not_a_namesake_town():
+    assert places.resolve_place("South Lebanon").country_code == "LBN"
+    assert places.resolve_place("western Cambodia").country_code == "KHM"
+    assert places.resolve_place("South Africa").country_code == "ZAF"
