@@ -128,6 +128,8 @@ class Actor:
     country_code: str | None
     type_code: str | None
     via_pronoun: bool = False
+    ethnic_group: bool = False
+    """"Ethnic Albanians": the nationality names the group, not the state; the country is where they are."""
 
     def as_record(self) -> dict:
         return {"name": self.name, "code": self.code, "country_code": self.country_code, "type_code": self.type_code}
@@ -491,6 +493,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
                 _is_place_measure(trigger, lexicon)
                 and all(actor.country_code != location["country_code"] for actor in actors1))):
         actors2 = [_place_target(location)]
+    actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
+    actors2 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
     event_date = _event_date(trigger, sentence, context.published)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2):
@@ -730,6 +734,8 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         if counted_actor is not None and (counted_actor.country_code or counted_actor.type_code):
             return counted_actor
     phrase = _noun_phrase(head)
+    if any(token.lower_ == "ethnic" for token in phrase):
+        return _ethnic_group(head, phrase, context)
     entity = context.entities.entity_at(head)
     if entity is not None:
         others = [token for token in phrase if context.entities.by_token[token.i] is not entity]
@@ -743,6 +749,21 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
     if type_code is None and country is None:
         return _possessor_actor(head, context)
     return Actor(_phrase_text(phrase), (country or "") + (type_code or ""), country, type_code)
+
+
+def _ethnic_group(head: Token, phrase: list[Token], context: _ArticleContext) -> Actor:
+    """An ethnic group of the country it lives in, when the phrase says ("ethnic Albanians in Macedonia");
+    else of the event's place (see _events_of)."""
+    type_code = role_type(phrase)
+    country = _country_in(_located_in(head), context)
+    return Actor(_phrase_text(phrase), (country or "") + (type_code or ""), country, type_code, ethnic_group=not country)
+
+
+def _in_place_of_event(actor: Actor, location: dict | None, located: bool) -> Actor:
+    if not actor.ethnic_group or not located or not location or not location["country_code"]:
+        return actor
+    country = location["country_code"]
+    return Actor(actor.name, country + (actor.type_code or ""), country, actor.type_code, actor.via_pronoun)
 
 
 _QUANTITY_NOUNS = frozenset({"ten", "hundred", "thousand", "million", "dozen", "score", "group", "number", "crowd",

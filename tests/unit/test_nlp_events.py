@@ -304,3 +304,8 @@ def test_a_protest_is_against_the_target_of_its_purpose(code):
 def test_the_source_of_a_report_is_not_the_target(code):
     keys = _keys(code("Rebels attacked the convoy, according to Pentagon sources."))
     assert not [key for key in keys if key[2] == "USA"]
+
+
+def test_an_ethnic_group_belongs_to_the_country_it_lives_in(code):
+    assert ("14", "ROU", None) in _keys(code("Thousands of ethnic Hungarians protested in Bucharest on Sunday."))
+    assert ("14", "HUN", None) in _keys(code("Thousands of Hungarians protested in Bucharest on Sunday."))
