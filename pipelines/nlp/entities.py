@@ -209,15 +209,19 @@ def _leaders() -> dict[str, tuple[str, str]]:
         for row in rows:
             for name in names(row):
                 if name.strip():
-                    table[places.normalize_name(name)] = (row["country"], row["type"])
+                    table[_leader_key(name)] = (row["country"], row["type"])
     return table
 
 
-def _known_leader(tokens: list[Token]) -> tuple[str, str] | None:
-    """The country and role of a leader named by the tokens. A surname alone names the leader; a full name
-    must be the leader's ("Maria Gonzalez" is not Felipe Gonzalez)."""
-    words = [token.text for token in tokens if not token.is_punct]
-    return _leaders().get(places.normalize_name(" ".join(words))) if words else None
+def _leader_key(name: str) -> str:
+    """"al-Thani" and "al Thani" are one name."""
+    return " ".join(places.normalize_name(name).replace("-", " ").split())
+
+
+def _known_leader(name: str) -> tuple[str, str] | None:
+    """The country and role of the leader a name names. A surname alone names the leader; a full name must be
+    the leader's ("Maria Gonzalez", or "Gonzalez" in an article that introduced her, is not Felipe Gonzalez)."""
+    return _leaders().get(_leader_key(name)) if name.strip() else None
 
 
 @functools.cache
@@ -246,6 +250,9 @@ def _build(doc: Doc) -> ArticleEntities:
         if mention.label == "PERSON":
             _add_person_context(mention, owner_of_token)
     _merge_surnames(mentions)
+    for mention in mentions:
+        if mention.label == "PERSON":
+            _add_leader_facts(mention)
     _merge_acronyms(doc, mentions)
     return _aggregate(doc, mentions)
 
@@ -278,7 +285,7 @@ def _describe(span: Span) -> _Mention:
     elif span.label_ == "ORG" and _is_country_name(text):
         mention.label = "GPE"
         _describe_place(mention)
-    elif span.label_ == "ORG" and key not in _organisations() and _known_leader(list(span)):
+    elif span.label_ == "ORG" and key not in _organisations() and _known_leader(text):
         mention.label = "PERSON"
     elif span.label_ == "ORG":
         _describe_organisation(mention, key)
@@ -434,7 +441,7 @@ def _describe_organisation(mention: _Mention, key: str) -> None:
     mention.actor_type = role_type(tokens)
     mention.country_code = _country_named_in(tokens)
     if mention.country_code is None and tokens[-1].lower_ in _LEADER_BODIES:
-        leader = _known_leader(tokens[:-1])
+        leader = _known_leader(" ".join(token.text for token in tokens[:-1]))
         if leader:
             mention.country_code, mention.actor_type = leader[0], mention.actor_type or "GOV"
 
@@ -470,7 +477,11 @@ def _add_person_context(mention: _Mention, owner_of_token: list[_Mention | None]
         if owner is not None and owner.label == "ORG" and owner.actor_type == "IGO" and mention.country_code is None:
             mention.actor_type = "IGO"
             break
-    leader = _known_leader(list(mention.span)) if mention.country_code is None and mention.actor_type != "IGO" else None
+
+
+def _add_leader_facts(mention: _Mention) -> None:
+    """Country and role of a well-known leader the text does not place ("President Bush", "Putin")."""
+    leader = _known_leader(mention.canonical) if mention.country_code is None and mention.actor_type != "IGO" else None
     if leader:
         mention.country_code = leader[0]
         mention.actor_type = mention.actor_type or leader[1]

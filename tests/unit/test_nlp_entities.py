@@ -161,3 +161,8 @@ def test_well_known_leaders_have_their_country_without_a_title(nlp):
     assert (by_name["Kohl"].country_code, by_name["Mitterrand"].country_code) == ("DEU", "FRA")
     records = extract_entities(nlp("Yesterday Maria Gonzalez opened a bakery."))
     assert entity(records, "Maria Gonzalez")["country_code"] is None
+
+
+def test_a_leaders_surname_in_an_article_that_introduced_someone_else_is_not_the_leader(nlp):
+    records = extract_entities(nlp("Carlos Sanchez, a farmer, spoke to reporters. Sanchez said the harvest was poor."))
+    assert entity(records, "Carlos Sanchez")["country_code"] is None
