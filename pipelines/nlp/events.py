@@ -380,6 +380,8 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
 
 _BACKGROUND_MARKS = frozenset({"as", "while", "since", "because", "whereas", "after", "before", "until"})
 _BACKGROUND_PREPS = frozenset({"after", "following", "because", "amid", "since", "despite", "over"})
+_NOT_TARGET_PREPS = (_BACKGROUND_PREPS - {"over"}) | {"according"}
+"""Prepositions whose objects are never an event's target ("over" is: "complained over Israeli raids")."""
 
 
 def _is_background(trigger: _Trigger) -> bool:
@@ -608,13 +610,14 @@ def _with_conjuncts(tokens: list[Token]) -> list[Token]:
 
 def _deeper_targets(clause: Token, excluded: set[int], path_deps: frozenset[str] = _DEEP_PATH_DEPS) -> list[Token]:
     """Candidate targets below the verb, nearest first: "cut ties with Iran", "demanded that Britain leave";
-    the source of a report ("according to Pentagon sources") is not one."""
+    the source of a report ("according to Pentagon sources") or a circumstance ("after 12 days of battles
+    with the Amal militia") is not one."""
     candidates, frontier = [], [clause]
     for _ in range(_DEEP_TARGET_LEVELS):
         below = []
         for node in frontier:
             for child in node.children:
-                if child.i in excluded or child.lower_ == "according":
+                if child.i in excluded or child.lower_ in _NOT_TARGET_PREPS:
                     continue
                 if child.dep_ in _DEEP_TARGET_DEPS or (child.dep_ == "nsubj" and node.dep_ in ("ccomp", "acl")):
                     candidates.append(child)

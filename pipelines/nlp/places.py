@@ -208,6 +208,8 @@ def _gazetteer() -> _Gazetteer:
                 add(variant, place, is_variant=True)
     for continent in geonames.get_continents().values():
         add(continent["name"], Place(continent["name"], None, float(continent["lat"]), float(continent["lng"]), "continent"))
+    for name, (lat, lon) in extra["world_regions"].items():
+        add(name, Place(name, None, lat, lon, "continent"))
 
     places, senses = {}, {}
     for key, ranked in candidates.items():

@@ -309,3 +309,8 @@ def test_the_source_of_a_report_is_not_the_target(code):
 def test_an_ethnic_group_belongs_to_the_country_it_lives_in(code):
     assert ("14", "ROU", None) in _keys(code("Thousands of ethnic Hungarians protested in Bucharest on Sunday."))
     assert ("14", "HUN", None) in _keys(code("Thousands of Hungarians protested in Bucharest on Sunday."))
+
+
+def test_a_circumstance_is_not_the_target(code):
+    keys = _keys(code("Hezbollah declared a ceasefire after twelve days of battles with Syrian troops."))
+    assert keys and not [key for key in keys if key[2] == "SYR"]

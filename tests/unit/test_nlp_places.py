@@ -138,3 +138,8 @@ def test_a_compass_part_of_a_country_is_in_that_country_not_a_namesake_town():
     assert places.resolve_place("South Lebanon").country_code == "LBN"
     assert places.resolve_place("western Cambodia").country_code == "KHM"
     assert places.resolve_place("South Africa").country_code == "ZAF"
+
+
+def test_regions_of_several_countries_have_no_country_and_no_namesake_town():
+    middle_east = places.resolve_place("the Middle East")
+    assert middle_east is not None and middle_east.country_code is None
