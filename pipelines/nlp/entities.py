@@ -190,12 +190,16 @@ def _type_priority() -> list[str]:
 
 @functools.cache
 def _organisations() -> dict[str, dict]:
-    """Known organisation name or alias (normalised) -> its entry with code, type and country."""
+    """Known organisation name or alias (normalised, without dots: "U.N. Security Council") -> its entry."""
     table = {}
     for organisation in places.gazetteer_data()["organizations"]:
         for name in (organisation["name"], *organisation["aliases"]):
-            table[places.normalize_name(name)] = organisation
+            table[_organisation_key(name)] = organisation
     return table
+
+
+def _organisation_key(name: str) -> str:
+    return places.normalize_name(name).replace(".", "")
 
 
 @functools.cache
@@ -285,7 +289,7 @@ def _describe(span: Span) -> _Mention:
     elif span.label_ == "ORG" and _is_country_name(text):
         mention.label = "GPE"
         _describe_place(mention)
-    elif span.label_ == "ORG" and key not in _organisations() and _known_leader(text):
+    elif span.label_ == "ORG" and _organisation_key(text) not in _organisations() and _known_leader(text):
         mention.label = "PERSON"
     elif span.label_ == "ORG":
         _describe_organisation(mention, key)
@@ -432,7 +436,7 @@ def _describe_nationality(mention: _Mention) -> None:
 
 
 def _describe_organisation(mention: _Mention, key: str) -> None:
-    known = _organisations().get(key)
+    known = _organisations().get(_organisation_key(key))
     if known is not None:
         mention.canonical, mention.actor_code = known["name"], known["code"]
         mention.actor_type, mention.country_code = known["type"], known.get("country")

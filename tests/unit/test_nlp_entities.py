@@ -166,3 +166,8 @@ def test_well_known_leaders_have_their_country_without_a_title(nlp):
 def test_a_leaders_surname_in_an_article_that_introduced_someone_else_is_not_the_leader(nlp):
     records = extract_entities(nlp("Carlos Sanchez, a farmer, spoke to reporters. Sanchez said the harvest was poor."))
     assert entity(records, "Carlos Sanchez")["country_code"] is None
+
+
+def test_known_organisations_match_with_or_without_dots(nlp):
+    records = extract_entities(nlp("The U.N. Security Council met on Friday."))
+    assert entity(records, "UN Security Council")["text"] == "U.N. Security Council"
