@@ -151,13 +151,11 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
     """Reads one partition; it is also its own restriction provider, since that needs the Kafka settings."""
 
     def __init__(self, config: KafkaConfig, group_id: str | None, start_from: str, stop: StopPolicy,
-                 bounds: OffsetBounds | None, poll_timeout_ms: int, watermark_lag_seconds: float,
-                 max_seconds_per_call: float = 1.0):
+                 bounds: OffsetBounds | None, poll_timeout_ms: int, watermark_lag_seconds: float):
         self._config, self._group_id, self._stop = config, group_id, stop
         self._restrictions = _PartitionRestrictions(config, group_id, start_from, bounds)
         self._poll_timeout_ms = poll_timeout_ms
         self._watermark_lag = watermark_lag_seconds
-        self._max_seconds_per_call = max_seconds_per_call
         self.records_read = Metrics.counter("eventwire", "kafka_records_read")
 
     def initial_restriction(self, element):
@@ -218,27 +216,27 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         tp = TopicPartition(topic, partition)
         restriction = tracker.current_restriction()
         consumer = self._positioned_consumer(tp, restriction.start)
-        call_ends = time.monotonic() + self._max_seconds_per_call
-        while time.monotonic() < call_ends:
-            records = consumer.poll(timeout_ms=self._poll_timeout_ms).get(tp, [])
-            if not records:
-                if self._should_stop(tp) or consumer.position(tp) >= restriction.stop:
-                    tracker.try_claim(restriction.stop)
-                    return
-                self._advance_idle_watermark(watermark)
-                tracker.defer_remainder(Duration(seconds=0.2))
+        records = consumer.poll(timeout_ms=self._poll_timeout_ms).get(tp, [])
+        if not records:
+            if self._should_stop(tp) or consumer.position(tp) >= restriction.stop:
+                tracker.try_claim(restriction.stop)
                 return
-            self._last_record_at[tp] = time.time()
-            polled.extend(records)
-            stage_log.reached("read", (record.key for record in records))
-            for record in records:
-                if not tracker.try_claim(record.offset):
-                    return
-                event_time = max(Timestamp.of(record.timestamp / 1000.0), watermark.current_watermark() or Timestamp(0))
-                watermark.set_watermark(event_time)
-                self.records_read.inc()
-                receipt = Receipt(topic_uri(topic), partition, record.offset)
-                yield TimestampedValue(KafkaRecord(receipt, record.key, record.value, record.timestamp), event_time)
+            self._advance_idle_watermark(watermark)
+            tracker.defer_remainder(Duration(seconds=0.2))
+            return
+        self._last_record_at[tp] = time.time()
+        polled.extend(records)
+        stage_log.reached("read", (record.key for record in records))
+        for record in records:
+            if not tracker.try_claim(record.offset):
+                return
+            event_time = max(Timestamp.of(record.timestamp / 1000.0), watermark.current_watermark() or Timestamp(0))
+            watermark.set_watermark(event_time)
+            self.records_read.inc()
+            receipt = Receipt(topic_uri(topic), partition, record.offset)
+            yield TimestampedValue(KafkaRecord(receipt, record.key, record.value, record.timestamp), event_time)
+        # One poll per call: a runner passes a bundle's output on only when the bundle ends, so returning at once
+        # lets records go on without waiting; under load a poll brings many records, so bundles stay large.
         tracker.defer_remainder()
 
     def _advance_idle_watermark(self, watermark):
