@@ -190,12 +190,24 @@ def _type_priority() -> list[str]:
 
 @functools.cache
 def _organisations() -> dict[str, dict]:
-    """Known organisation name or alias (normalised, without dots: "U.N. Security Council") -> its entry."""
+    """Known organisation name or alias (normalised, without dots: "U.N. Security Council") -> its entry:
+    international ones from the gazetteer, national ones (parties, armed groups, legislatures, security
+    services, state media) from data/groups.tsv, coded country + role ("PKK" -> TURREB)."""
     table = {}
-    for organisation in places.gazetteer_data()["organizations"]:
+    for organisation in [*places.gazetteer_data()["organizations"], *_national_groups()]:
         for name in (organisation["name"], *organisation["aliases"]):
             table[_organisation_key(name)] = organisation
     return table
+
+
+def _national_groups() -> list[dict]:
+    text = resources.files(__package__).joinpath("data/groups.tsv").read_text("utf-8")
+    rows = csv.DictReader([line for line in text.splitlines() if line and not line.startswith("#")], delimiter="\t")
+    return [
+        {"name": row["name"], "aliases": [alias for alias in row["aliases"].split("|") if alias.strip()],
+         "code": row["country"] + row["type"], "type": row["type"], "country": row["country"]}
+        for row in rows
+    ]
 
 
 def _organisation_key(name: str) -> str:

@@ -171,3 +171,8 @@ def test_a_leaders_surname_in_an_article_that_introduced_someone_else_is_not_the
 def test_known_organisations_match_with_or_without_dots(nlp):
     records = extract_entities(nlp("The U.N. Security Council met on Friday."))
     assert entity(records, "UN Security Council")["text"] == "U.N. Security Council"
+
+
+def test_national_groups_have_their_country_and_role(nlp):
+    by_name = {e.canonical: e for e in article_entities(nlp("The PKK attacked a police station.")).entities}
+    assert (by_name["Kurdistan Workers' Party"].country_code, by_name["Kurdistan Workers' Party"].actor_type) == ("TUR", "REB")
