@@ -334,12 +334,14 @@ def _choose_place_senses(mentions: list[_Mention], owner_of_token: list) -> None
     Carolina"); a town only the fallback table knows takes the sense in a country the article names,
     else the biggest. A place no table knows takes the country of the place it is said to be in
     ("Qamishli in northeastern Syria"), else the only country the article names, if it names one.
+    Continents and regions of several countries ("the Middle East") stay without a country.
     """
     named = {m.country_code for m in mentions if m.country_code}
     _relabel_misfiled(mentions, owner_of_token, named)
     place_mentions = [m for m in mentions if m.label in PLACE_LABELS]
     if not place_mentions:
         return
+    place_mentions = [m for m in place_mentions if m.place_kind != "continent"]
     for mention in place_mentions:
         if mention.country_code is None:
             senses = places.resolve_minor_place(mention.text)

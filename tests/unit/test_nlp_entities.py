@@ -176,3 +176,8 @@ def test_known_organisations_match_with_or_without_dots(nlp):
 def test_national_groups_have_their_country_and_role(nlp):
     by_name = {e.canonical: e for e in article_entities(nlp("The PKK attacked a police station.")).entities}
     assert (by_name["Kurdistan Workers' Party"].country_code, by_name["Kurdistan Workers' Party"].actor_type) == ("TUR", "REB")
+
+
+def test_a_region_of_several_countries_does_not_take_a_namesake_towns_country(nlp):
+    records = extract_entities(nlp("Ministers met at a conference on water in the Middle East."))
+    assert entity(records, "Middle East")["country_code"] is None
