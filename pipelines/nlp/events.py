@@ -483,6 +483,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if not actors1 and _caused_by_non_agent(trigger, lexicon):
         return []
     code = _refined_code(trigger, subjects, actors1, lexicon)
+    if code[:2] == "14":
+        actors1 = [_with_home_country(actor, sentence, context, any_role=True) for actor in actors1]
     if code[:2] == "14" and not any(actor.country_code for actor in actors2):
         excluded = {token.i for head in subjects for token in head.subtree}
         actors2 = _first_actors(_deeper_targets(trigger.clause, excluded, _PURPOSE_PATH_DEPS), context) or actors2
@@ -662,15 +664,21 @@ def _conditioned_party(trigger: _Trigger, context: "_ArticleContext") -> list[Ac
 _DOMESTIC_TYPES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "OPP"})
 
 
-def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext) -> Actor:
+def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, any_role: bool = False) -> Actor:
     """A domestic role with no country named ("President Dos Santos", "the opposition") belongs to the
-    country the story is about: the first country the sentence names, else the article's dateline."""
-    if actor.country_code or actor.type_code not in _DOMESTIC_TYPES:
+    country the story is about: the first country the sentence names, else the article's dateline. So do
+    protesters of any role (any_role): people protest in and against their own country."""
+    if actor.country_code or actor.ethnic_group or actor.type_code in _INTERNATIONAL_TYPES or not (
+            any_role or actor.type_code in _DOMESTIC_TYPES):
         return actor
     country = _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
     if country is None:
         return actor
-    return Actor(actor.name, country + actor.type_code, country, actor.type_code, actor.via_pronoun)
+    type_code = actor.type_code or ""
+    return Actor(actor.name, country + type_code, country, actor.type_code, actor.via_pronoun)
+
+
+_INTERNATIONAL_TYPES = frozenset({"IGO", "NGO"})
 
 
 def _is_place_measure(trigger: _Trigger, lexicon: Lexicon) -> bool:

@@ -314,3 +314,7 @@ def test_an_ethnic_group_belongs_to_the_country_it_lives_in(code):
 def test_a_circumstance_is_not_the_target(code):
     keys = _keys(code("Hezbollah declared a ceasefire after twelve days of battles with Syrian troops."))
     assert keys and not [key for key in keys if key[2] == "SYR"]
+
+
+def test_protesters_without_a_country_protest_in_their_own(code):
+    assert ("14", "KEN", None) in _keys(code("University students began a hunger strike in Nairobi on Monday."))
