@@ -748,6 +748,10 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
     if any(token.lower_ == "ethnic" for token in phrase):
         return _ethnic_group(head, phrase, context)
     entity = context.entities.entity_at(head)
+    if entity is not None and entity.label == "NORP":
+        residence = _residence(head, context)
+        if residence and residence != entity.country_code:
+            return _ethnic_group(head, phrase, context)
     if entity is not None:
         others = [token for token in phrase if context.entities.by_token[token.i] is not entity]
         return _entity_actor(entity, others, context)
@@ -763,11 +767,21 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
 
 
 def _ethnic_group(head: Token, phrase: list[Token], context: _ArticleContext) -> Actor:
-    """An ethnic group of the country it lives in, when the phrase says ("ethnic Albanians in Macedonia");
-    else of the event's place (see _events_of)."""
+    """An ethnic group, or a people said to live elsewhere ("Albanians of southern Serbia"), of the country
+    it lives in, when the phrase says ("ethnic Albanians in Macedonia"); else of the event's place (see
+    _events_of)."""
     type_code = role_type(phrase)
-    country = _country_in(_located_in(head), context)
+    country = _residence(head, context)
     return Actor(_phrase_text(phrase), (country or "") + (type_code or ""), country, type_code, ethnic_group=not country)
+
+
+def _residence(head: Token, context: _ArticleContext) -> str | None:
+    """The country of the place a people is said to live in: "in Macedonia", "of southern Serbia"."""
+    for token in _located_in(head, ("in", "of", "throughout", "across")):
+        entity = context.entities.by_token[token.i]
+        if entity is not None and entity.label in _PLACE_LABELS and entity.country_code:
+            return entity.country_code
+    return None
 
 
 def _in_place_of_event(actor: Actor, location: dict | None, located: bool) -> Actor:
@@ -815,10 +829,10 @@ def _coded_organisation_in(tokens: list[Token], context: _ArticleContext) -> Art
     return None
 
 
-def _located_in(head: Token) -> list[Token]:
-    """The place complement of a role noun: "protesters in Belgrade", "students throughout Indonesia"."""
-    return [t for child in head.rights if child.dep_ == "prep" and child.lower_ in ("in", "throughout", "across")
-            for t in child.subtree]
+def _located_in(head: Token, preps: tuple[str, ...] = ("in", "throughout", "across")) -> list[Token]:
+    """The place complement of a role noun: "protesters in Belgrade", "students throughout Indonesia";
+    of a people also "of": "Albanians of southern Serbia"."""
+    return [t for child in head.rights if child.dep_ == "prep" and child.lower_ in preps for t in child.subtree]
 
 
 def _possessor_actor(head: Token, context: _ArticleContext) -> Actor | None:

@@ -318,3 +318,7 @@ def test_a_circumstance_is_not_the_target(code):
 
 def test_protesters_without_a_country_protest_in_their_own(code):
     assert ("14", "KEN", None) in _keys(code("University students began a hunger strike in Nairobi on Monday."))
+
+
+def test_a_people_said_to_live_in_another_country_belongs_to_it(code):
+    assert ("10", "SRB", "SRB") in _keys(code("Hungarians of northern Serbia demanded more rights from Serbian authorities."))
