@@ -662,6 +662,7 @@ def _conditioned_party(trigger: _Trigger, context: "_ArticleContext") -> list[Ac
 
 
 _DOMESTIC_TYPES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "OPP"})
+_INTERNATIONAL_TYPES = frozenset({"IGO", "NGO"})
 
 
 def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, any_role: bool = False) -> Actor:
@@ -677,8 +678,6 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, a
     type_code = actor.type_code or ""
     return Actor(actor.name, country + type_code, country, actor.type_code, actor.via_pronoun)
 
-
-_INTERNATIONAL_TYPES = frozenset({"IGO", "NGO"})
 
 
 def _is_place_measure(trigger: _Trigger, lexicon: Lexicon) -> bool:
@@ -785,6 +784,7 @@ def _residence(head: Token, context: _ArticleContext) -> str | None:
 
 
 def _in_place_of_event(actor: Actor, location: dict | None, located: bool) -> Actor:
+    """An ethnic group whose phrase names no country of residence lives where the event happens."""
     if not actor.ethnic_group or not located or not location or not location["country_code"]:
         return actor
     country = location["country_code"]
