@@ -36,7 +36,7 @@ from pipelines.local_kafka import DEFAULT_TOPICS, LocalKafka
 REPO = Path(__file__).resolve().parents[1]
 PRISM = Path(os.environ.get("EVENTWIRE_PRISM", REPO / ".cache" / "bin" / "prism"))
 # Stages an article passes, in order, as logged by the stream with EVENTWIRE_STAGE_LOG; both ends are broker appends.
-STAGES = ("raw append", "read", "read_call_end", "dedup", "annotate_start", "annotate_end", "annotated append")
+STAGES = ("raw append", "read", "dedup", "annotate_start", "annotate_end", "annotated append")
 
 
 def free_ports(count: int) -> list[int]:

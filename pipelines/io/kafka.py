@@ -197,9 +197,8 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         yield from self._read(element, tracker, watermark)
 
     def _read(self, element, tracker, watermark):
-        polled = []  # this call's records, for the stage log: their output leaves with the end of the call
         try:
-            yield from self._read_records(element, tracker, watermark, polled)
+            yield from self._read_records(element, tracker, watermark)
         except KafkaError as error:
             # The broker is unreachable (position() raises KafkaConnectionError while it is down). A failed
             # bundle fails the whole job on Prism, so checkpoint and read again later instead: nothing past
@@ -208,10 +207,8 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
                 raise
             LOG.warning("reading %s:%s: %s; retrying in %.0f s", *element, error, RETRY_SECONDS)
             tracker.defer_remainder(Duration(seconds=RETRY_SECONDS))
-        finally:
-            stage_log.reached("read_call_end", (record.key for record in polled))
 
-    def _read_records(self, element, tracker, watermark, polled):
+    def _read_records(self, element, tracker, watermark):
         topic, partition = element
         tp = TopicPartition(topic, partition)
         restriction = tracker.current_restriction()
@@ -225,7 +222,6 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
             tracker.defer_remainder(Duration(seconds=0.2))
             return
         self._last_record_at[tp] = time.time()
-        polled.extend(records)
         stage_log.reached("read", (record.key for record in records))
         for record in records:
             if not tracker.try_claim(record.offset):

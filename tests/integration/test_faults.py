@@ -94,8 +94,9 @@ def test_stream_killed_at_random_points_restarts_without_loss_or_duplicates(kafk
     """SIGKILL the whole process group (runner and workers) three times at seeded random moments while it works.
 
     Articles arrive in waves: one before each run starts, a bigger one once the run has published its
-    first article. The kill then comes either 0.5-8 s later (records being read, annotated, published
-    or written: a window's offsets are committed some 5-10 s after its records are read), or 0-0.3 s
+    first article. The kill then comes either 0.5-4 s later (records being read, annotated, published
+    or written: the wave takes some 3 s to annotate, and a window's offsets are committed some 2-7 s
+    after its records are read: 5 s windows, 2 s watermark lag), or 0-0.3 s
     after the next window file appears (written, offsets maybe not yet committed, so the restart reads
     them again and must recognise them in the output folder). Each restart uses the same consumer group
     and output folder; before the last run, which ends by itself, a few articles are sent again.
@@ -126,7 +127,7 @@ def test_stream_killed_at_random_points_restarts_without_loss_or_duplicates(kafk
                            stream, log, interval=0.05)
                 delay = rng.uniform(0.0, 0.3)
             else:
-                delay = rng.uniform(0.5, 8.0)
+                delay = rng.uniform(0.5, 4.0)
             time.sleep(delay)
             assert stream.poll() is None, f"run {run} ended before it could be killed\n{tail(log)}"
         finally:
