@@ -150,7 +150,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 @contextlib.contextmanager
-def stream_under_test(window_seconds: int = 10, stage_log: Path | None = None):
+def stream_under_test(window_seconds: int = 10, stage_log: Path | None = None, annotate_processes: int = 2):
     """A broker of its own with LogAppendTime topics and `eventwire stream` on Prism reading it.
 
     Yields (bootstrap, stream process, AnnotatedWatcher, producer, PeakMemory); stops everything
@@ -168,7 +168,7 @@ def stream_under_test(window_seconds: int = 10, stage_log: Path | None = None):
         command = [sys.executable, "-m", "pipelines.cli", "stream", "--runner=PrismRunner", f"--prism_location={PRISM}",
                    "--environment_type=LOOPBACK", "--bootstrap-servers", broker.bootstrap, "--output", str(folder / "out"),
                    "--until-idle", "60", "--window-seconds", str(window_seconds), "--consumer-group", "bench",
-                   "--annotate-processes", "2"]
+                   "--annotate-processes", str(annotate_processes)]
         log = folder / "stream.log"
         env = {**os.environ, "EVENTWIRE_STAGE_LOG": str(stage_log)} if stage_log else None
         stream = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=log.open("w"), text=True, env=env)
@@ -224,11 +224,11 @@ def stage_breakdown(stage_log: Path, raw: dict[str, int], annotated: dict[str, i
 
 def measure(articles: list[dict], load_seconds: float = 30.0, window_seconds: int = 10,
             fractions: tuple[float, ...] = (0.25, 0.5, 0.75), maximum: float | None = None,
-            stages: bool = False) -> dict:
+            stages: bool = False, annotate_processes: int = 2) -> dict:
     """Maximum throughput (measured unless `maximum` is given), then latency at `fractions` of it."""
     stage_folder = Path(tempfile.mkdtemp(prefix="eventwire-stages-")) if stages else None
     stage_log = stage_folder / "stages.tsv" if stages else None
-    with stream_under_test(window_seconds, stage_log) as (_, _, watcher, producer, memory):
+    with stream_under_test(window_seconds, stage_log, annotate_processes) as (_, _, watcher, producer, memory):
         warm_up(producer, watcher, articles)
         if maximum is None:
             maximum = maximum_rate(producer, watcher, articles)
@@ -263,9 +263,10 @@ def main() -> None:
     parser.add_argument("--fractions", type=float, nargs="+", default=[0.25, 0.5, 0.75])
     parser.add_argument("--maximum", type=float, help="articles/s that fractions refer to (default: measured first)")
     parser.add_argument("--stages", action="store_true", help="break latency down by stage")
+    parser.add_argument("--annotate-processes", type=int, default=2, help="spaCy processes of the stream")
     args = parser.parse_args()
     results = measure(sample(NEWS, args.articles), args.load_seconds, fractions=tuple(args.fractions),
-                      maximum=args.maximum, stages=args.stages)
+                      maximum=args.maximum, stages=args.stages, annotate_processes=args.annotate_processes)
     print(f"maximum {results['e2e_articles_per_s']:.2f} articles/s"
           + (" (given)" if args.maximum else f" (measured, {args.articles} articles)"))
     for fraction in args.fractions:
