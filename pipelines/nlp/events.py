@@ -44,7 +44,9 @@ _DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "o
 _DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj"})
 _DEEP_TARGET_LEVELS = 4
 _PURPOSE_PATH_DEPS = _DEEP_PATH_DEPS | {"advcl"}
-"""A protest's target is often in its purpose clause: "a hunger strike to protest Sweden's decision"."""
+_PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
+"""A protest's or an aid's target is often in its purpose clause: "a hunger strike to protest Sweden's
+decision", "willing to send material to help defend Saudi Arabia"."""
 _STATEMENT_CODE = "010"
 _VISIT_CODES = frozenset({"042"})
 """A visit to a place with no one named is a visit to its country ("arrived in Amman on a visit")."""
@@ -485,7 +487,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     code = _refined_code(trigger, subjects, actors1, lexicon)
     if code[:2] == "14":
         actors1 = [_with_home_country(actor, sentence, context, any_role=True) for actor in actors1]
-    if code[:2] == "14" and not any(actor.country_code for actor in actors2):
+    if code[:2] in _PURPOSE_TARGET_ROOTS and not any(actor.country_code for actor in actors2):
         excluded = {token.i for head in subjects for token in head.subtree}
         actors2 = _first_actors(_deeper_targets(trigger.clause, excluded, _PURPOSE_PATH_DEPS), context) or actors2
     if code[:2] == "13" and not any(actor.country_code for actor in actors2):

@@ -322,3 +322,7 @@ def test_protesters_without_a_country_protest_in_their_own(code):
 
 def test_a_people_said_to_live_in_another_country_belongs_to_it(code):
     assert ("10", "SRB", "SRB") in _keys(code("Hungarians of northern Serbia demanded more rights from Serbian authorities."))
+
+
+def test_announced_aid_is_for_the_target_of_its_purpose(code):
+    assert ("03", "NOR", "KWT") in _keys(code("Norway is willing to send equipment to help defend Kuwait."))
