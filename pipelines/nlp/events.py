@@ -42,7 +42,7 @@ _TARGET_OF_ROOTS = frozenset({"08", "09", "16", "17", "18", "19", "20"})
 """Roots whose event noun takes its target with "of" ("the arrest of X"); others take the doer."""
 _DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "oprd"})
 _DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj"})
-_DEEP_TARGET_LEVELS = 4
+_DEEP_TARGET_LEVELS = 5
 _PURPOSE_PATH_DEPS = _DEEP_PATH_DEPS | {"advcl"}
 _PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
 """A protest's or an aid's target is often in its purpose clause: "a hunger strike to protest Sweden's

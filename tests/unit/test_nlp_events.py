@@ -326,3 +326,7 @@ def test_a_people_said_to_live_in_another_country_belongs_to_it(code):
 
 def test_announced_aid_is_for_the_target_of_its_purpose(code):
     assert ("03", "NOR", "KWT") in _keys(code("Norway is willing to send equipment to help defend Kuwait."))
+
+
+def test_a_target_several_phrases_below_the_trigger(code):
+    assert ("09", "IGO", "ETH") in _keys(code("The UN opened an investigation into alleged abuses against civilians in Ethiopia."))
