@@ -59,8 +59,9 @@ test-unit: ## fast offline tests only
 bench: setup ## limit (raw nlp.pipe) vs extract vs end-to-end stream: throughput, latency, memory
 	$(BIN)/python -m benchmarks.bench
 
-chaos: setup ## long fault runs: 10,000 bad inputs, then 10 minutes at 75% of the maximum rate (lag and memory)
-	EVENTWIRE_PRISM=$(abspath $(PRISM)) EVENTWIRE_FAULT_BAD_COUNT=10000 $(BIN)/pytest -q -m fault tests
+chaos: setup ## long fault runs: 3-minute broker outage, 10,000 bad inputs, then 10 minutes at 75% load (lag, memory)
+	EVENTWIRE_PRISM=$(abspath $(PRISM)) EVENTWIRE_FAULT_BAD_COUNT=10000 EVENTWIRE_FAULT_OUTAGE_SECONDS=180 \
+		$(BIN)/pytest -q -m fault tests
 	$(BIN)/python -m benchmarks.soak --minutes 10 --fraction 0.75
 
 clean: kafka-down ## remove outputs and the local broker's data (keeps .venv and .cache)

@@ -63,6 +63,11 @@ class StopPolicy(NamedTuple):
     deadline: float | None = None
 
 
+PUBLISH_DELIVERY_TIMEOUT_MS = 24 * 3600 * 1000
+"""How long PublishToKafka keeps retrying a send through a broker outage before it fails the bundle."""
+_END_OFFSETS_TIMEOUT_MS = 5000
+
+
 def topic_uri(topic: str) -> str:
     return f"kafka://{topic}"
 
@@ -184,12 +189,16 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
             consumer.seek(tp, offset)
         return consumer
 
-    def _should_stop(self, tp: TopicPartition) -> bool:
+    def _should_stop(self, tp: TopicPartition, consumer: KafkaConsumer) -> bool:
+        """At the deadline; or idle for `idle_seconds` and confirmed caught up by the broker, so that a broker
+        outage (during which polls return nothing) is not taken for the end of the input."""
         now = time.time()
         if self._stop.deadline is not None and now >= self._stop.deadline:
             return True
         idle_since = self._last_record_at.setdefault(tp, now)
-        return self._stop.idle_seconds is not None and now - idle_since >= self._stop.idle_seconds
+        if self._stop.idle_seconds is None or now - idle_since < self._stop.idle_seconds:
+            return False
+        return consumer.position(tp) >= consumer.end_offsets([tp], timeout_ms=_END_OFFSETS_TIMEOUT_MS)[tp]
 
     @beam.DoFn.unbounded_per_element()
     def process(self, element, tracker=beam.DoFn.RestrictionParam(),
@@ -206,6 +215,7 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
             if not error.retriable:
                 raise
             LOG.warning("reading %s:%s: %s; retrying in %.0f s", *element, error, RETRY_SECONDS)
+            self._last_record_at[TopicPartition(*element)] = time.time()  # an outage is not idle time
             tracker.defer_remainder(Duration(seconds=RETRY_SECONDS))
 
     def _read_records(self, element, tracker, watermark):
@@ -215,7 +225,7 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         consumer = self._positioned_consumer(tp, restriction.start)
         records = consumer.poll(timeout_ms=self._poll_timeout_ms).get(tp, [])
         if not records:
-            if self._should_stop(tp) or consumer.position(tp) >= restriction.stop:
+            if consumer.position(tp) >= restriction.stop or self._should_stop(tp, consumer):
                 tracker.try_claim(restriction.stop)
                 return
             self._advance_idle_watermark(watermark)
@@ -297,7 +307,13 @@ class PublishToKafka(beam.DoFn):
         self._config, self._topic, self._to_message = config, topic, to_message
 
     def setup(self):
-        self._producer = KafkaProducer(acks="all", linger_ms=5, retries=5, **self._config.client_kwargs())
+        # Idempotent sends retried for up to a day: a broker outage holds the bundle in send() (waiting for
+        # metadata) or flush() instead of failing it (kafka-python gives up after 1-2 minutes by default, and a
+        # failed bundle fails a Prism job); reconnect backoff capped at 1 s as for the consumers.
+        self._producer = KafkaProducer(acks="all", linger_ms=5, enable_idempotence=True,
+                                       delivery_timeout_ms=PUBLISH_DELIVERY_TIMEOUT_MS,
+                                       max_block_ms=PUBLISH_DELIVERY_TIMEOUT_MS, reconnect_backoff_max_ms=1000,
+                                       **self._config.client_kwargs())
 
     def start_bundle(self):
         self._pending: list[tuple[object, WindowedValue]] = []
