@@ -158,7 +158,7 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None) -> list[
         if _is_sports(sentence):
             continue
         by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence)]
-        coded = _without_adjunct_events(by_trigger)
+        coded = _main_clause_events(by_trigger, _without_adjunct_events(by_trigger))
         for event in _without_less_specific(_without_reporting_statements(coded)):
             events.setdefault(event["event_id"], event)
     return list(events.values())
@@ -196,6 +196,35 @@ def _is_adjunct_of(clause: Token, coded_clauses: set[int]) -> bool:
             break
         head = head.head
     return head.i in coded_clauses
+
+
+def _main_clause_events(by_trigger: list[tuple["_Trigger", list[dict]]], coded: list[dict]) -> list[dict]:
+    """"Russia said Sudan must return a helicopter that was captured last week": the sentence reports the
+    demand; the capture, in a clause nested below it, is its background. Only the events of the least
+    deeply nested coded clauses are kept (coordinated verbs count as one level: "attacked a convoy and
+    kidnapped five workers" are both kept); plain statements (010) do not set the level, since reported
+    speech codes what was said."""
+    kept = {id(event) for event in coded}
+    depth_of = {
+        id(event): _clause_depth(trigger.clause)
+        for trigger, events in by_trigger
+        for event in events
+        if id(event) in kept
+    }
+    levels = [depth_of[id(event)] for event in coded if event["event_code"] != _STATEMENT_CODE]
+    if not levels:
+        return coded
+    main = min(levels)
+    return [event for event in coded if event["event_code"] == _STATEMENT_CODE or depth_of[id(event)] == main]
+
+
+def _clause_depth(token: Token) -> int:
+    """Dependency edges from the sentence root, not counting conjunctions."""
+    depth = 0
+    while token.head.i != token.i:
+        depth += token.dep_ != "conj"
+        token = token.head
+    return depth
 
 
 def _without_less_specific(events: list[dict]) -> list[dict]:

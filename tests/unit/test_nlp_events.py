@@ -228,6 +228,13 @@ def test_background_clauses_and_repeated_less_specific_events_are_not_coded(code
     assert {e["event_root_code"] for e in events} == {"08"}
 
 
+def test_events_nested_below_the_main_event_are_its_background(code):
+    events = code("Russia said on Tuesday that Sudan must return a helicopter that was captured by Sudanese troops last week.")
+    assert {(e["event_root_code"], e["actor1"]["country_code"]) for e in events} == {("10", "RUS")}
+    roots = {e["event_root_code"] for e in code("Rebels attacked a convoy in Darfur and kidnapped five Sudanese aid workers.")}
+    assert roots == {"18", "19"}
+
+
 def test_target_with_a_country_wins_over_a_nearer_role_noun(code):
     keys = _keys(code("British Defence Secretary Tom King has promised to continue military aid to Mozambique."))
     assert ("03", "GBR", "MOZ") in keys
