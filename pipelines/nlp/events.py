@@ -49,6 +49,9 @@ _PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
 decision", "willing to send material to help defend Saudi Arabia"."""
 _STATEMENT_CODE = "010"
 _VISIT_CODES = frozenset({"042"})
+_PLACE_TARGET_ROOTS = _VIOLENT_ROOTS | {"14"}
+"""Roots whose event, when no target is named, is against the place it happens in: violence ("struck an
+airport near Damascus") and protest ("thousands demonstrated in Belgrade": against Serbia's rulers)."""
 """A visit to a place with no one named is a visit to its country ("arrived in Amman on a visit")."""
 _TOPIC_ROOTS = frozenset({"03", "04", "05", "06"})
 """Roots whose event noun takes its topic, not its target, with "on": "negotiations on a pullback"."""
@@ -319,7 +322,7 @@ def _triggers(sentence: Span):
 
 def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
     """The code a verb takes with its particle, complement, object or preposition, if any."""
-    lemma = verb.lemma_.lower()
+    lemma = _verb_lemma(verb, lexicon)
     if lemma in _REPORTING_VERBS and any(_is_obligation(child) for child in verb.children if child.dep_ == "ccomp"):
         return _Trigger(word=verb, clause=verb, code=_DEMAND_CODE, entry={})
     entry = lexicon.verbs.get(lemma)
@@ -343,6 +346,18 @@ def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
     if is_light and obj is not None and obj.lemma_.lower() in lexicon.nouns:
         return _trigger_or_none(obj, verb, _noun_code(obj, lexicon), entry)
     return _trigger_or_none(verb, verb, entry.get("code"), entry)
+
+
+def _verb_lemma(verb: Token, lexicon: Lexicon) -> str:
+    """The lemma, corrected where the model's lemmatizer cuts a past form of an "-e" verb too short
+    ("staged" -> "stag"): the form minus "d" when only that is a trigger."""
+    lemma = verb.lemma_.lower()
+    if lemma in lexicon.verbs or lemma in lexicon.light_verbs or verb.tag_ not in ("VBD", "VBN"):
+        return lemma
+    stem = verb.lower_[:-1]
+    if verb.lower_.endswith("ed") and (stem in lexicon.verbs or stem in lexicon.light_verbs):
+        return stem
+    return lemma
 
 
 def _trigger_or_none(
@@ -523,9 +538,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     location, location_in_sentence = _location(trigger, sentence, used_tokens, context)
     if not actors2 and location_in_sentence and location["country_code"] and (
-            code[:2] in _VIOLENT_ROOTS or code in _VISIT_CODES or (
-                _is_place_measure(trigger, lexicon)
-                and all(actor.country_code != location["country_code"] for actor in actors1))):
+            code[:2] in _PLACE_TARGET_ROOTS or code in _VISIT_CODES or _is_place_measure(trigger, lexicon)):
         actors2 = [_place_target(location)]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
     actors2 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
