@@ -278,6 +278,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("17", "TUR", "SYR"), id="a measure on a place targets its country, foreign or domestic (1)"),
         pytest.param("Myanmar's military junta imposed a curfew in Yangon.",
                      ("17", "MMR", "MMR"), id="a measure on a place targets its country, foreign or domestic (2)"),
+        pytest.param("The Red Cross accused Israel of mistreating detainees.",
+                     ("11", "IGO", "ISR"), id="the Red Cross is an intergovernmental body"),
         pytest.param("About 300 ethnic Serbs demonstrated on Sunday in Kosovo.",
                      ("14", "XKX", "XKX"), id="a protest without a named target is against the place it happens in"),
         pytest.param("Georgian opposition supporters staged a hunger strike in Tbilisi.",
