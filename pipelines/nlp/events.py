@@ -53,6 +53,7 @@ _PLACE_TARGET_ROOTS = _VIOLENT_ROOTS | {"14"}
 """Roots whose event, when no target is named, is against the place it happens in: violence ("struck an
 airport near Damascus") and protest ("thousands demonstrated in Belgrade": against Serbia's rulers)."""
 """A visit to a place with no one named is a visit to its country ("arrived in Amman on a visit")."""
+_COMPLAINT_ROOT = "11"
 _TOPIC_ROOTS = frozenset({"03", "04", "05", "06"})
 """Roots whose event noun takes its topic, not its target, with "on": "negotiations on a pullback"."""
 _REPORTING_VERBS = frozenset({"say", "state", "declare", "reiterate", "insist", "stress", "tell", "announce", "repeat",
@@ -426,7 +427,7 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
 
 _BACKGROUND_MARKS = frozenset({"as", "while", "since", "because", "whereas", "after", "before", "until"})
 _BACKGROUND_PREPS = frozenset({"after", "following", "because", "amid", "since", "despite", "over"})
-_NOT_TARGET_PREPS = (_BACKGROUND_PREPS - {"over"}) | {"according"}
+_NOT_TARGET_PREPS = (_BACKGROUND_PREPS - {"over"}) | {"according", "without"}
 """Prepositions whose objects are never an event's target ("over" is: "complained over Israeli raids")."""
 
 
@@ -568,7 +569,20 @@ def _participants(trigger: _Trigger) -> tuple[list[Token], list[Token]]:
             subjects, objects = _instrument_participants(clause, subjects, objects)
         if trigger.code[:2] in _TOPIC_ROOTS:
             objects = [o for o in objects if not (o.dep_ == "pobj" and o.head.lower_ == "on" and o.head.head is clause)]
+        if trigger.code[:2] == _COMPLAINT_ROOT:
+            objects = _grievance_targets(clause, objects)
     return _with_conjuncts(subjects), _with_conjuncts(objects)
+
+
+def _grievance_targets(verb: Token, objects: list[Token]) -> list[Token]:
+    """"Lebanon complained to the United Nations over Israeli air raids": whom a complaint is about, not
+    whom it is made to, is the target."""
+    grievances = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("over", "about") for g in c.children
+                  if g.dep_ == "pobj"]
+    if not grievances:
+        return objects
+    addressed = [o for o in objects if o.dep_ == "pobj" and o.head.lower_ == "to" and o.head.head.i == verb.i]
+    return [o for o in objects if o not in addressed] + grievances
 
 
 def _instrument_participants(verb: Token, subjects: list[Token], objects: list[Token]) -> tuple[list, list]:
