@@ -1,0 +1,92 @@
+"""Lexicon coverage: one sentence per trigger entry of data/cameo_triggers.yaml, checking the CAMEO code it gives.
+
+The sentences are written for these checks (not taken from a gold set); each names the entry it covers.
+"""
+
+import pytest
+
+from pipelines.nlp.events import code_events
+from pipelines.nlp.model import load_nlp
+
+PUBLISHED = "2019-01-04T09:30:00Z"
+
+
+@pytest.fixture(scope="module")
+def code():
+    nlp = load_nlp()
+
+    def run(text):
+        return code_events(nlp(text), article_id="lexicon-1", published_at=PUBLISHED)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 04 consult
+        pytest.param("The Malaysian president travelled to Jakarta for talks with Indonesian officials.", "042",
+                     id="travel to: make a visit"),
+        pytest.param("The Thai king welcomed a Chinese delegation in Bangkok.", "043",
+                     id="welcome a delegation: host a visit"),
+        # 05 diplomatic cooperation
+        pytest.param("Egypt welcomed the Security Council's decision on Libya.", "051",
+                     id="welcome a decision: praise or endorse"),
+        # 06 material cooperation
+        pytest.param("Indian and American troops held war games in Rajasthan.", "062",
+                     id="war games: military cooperation"),
+        # 07 aid
+        pytest.param("Japan gave Vietnam 500 million euros in loans.", "071", id="give euros: economic aid"),
+        pytest.param("Red Cross workers evacuated the wounded from Mosul.", "073",
+                     id="evacuate the wounded (lemma 'wound'): humanitarian aid"),
+        # 08 yield
+        pytest.param("Syria allowed the delivery of food aid to Aleppo.", "086",
+                     id="allow a delivery: allow international involvement"),
+        # 09 investigate
+        pytest.param("Ethiopian experts examined the wreckage of the Kenyan plane.", "090",
+                     id="examine wreckage: investigate"),
+        # 10 demand
+        pytest.param("Kenyan unions pushed for talks with the government.", "100", id="push for: demand"),
+        # 12 reject
+        pytest.param("Greece blocked Macedonia's bid to join NATO.", "120", id="block a bid: reject"),
+        pytest.param("The Peruvian minister declined to resign despite the scandal.", "123",
+                     id="decline to resign: reject demand for political change"),
+        # 13 threaten
+        pytest.param("Hamas swore to fight Israel.", "138", id="swear to fight: threaten with military force"),
+        # 14 protest
+        pytest.param("Hundreds of Chilean miners are staging a hunger strike in Santiago.", "142",
+                     id="staging (lemma 'stag') a hunger strike"),
+        pytest.param("Italian truck drivers blocked the bridge into Genoa.", "144", id="block a bridge: obstruct"),
+        pytest.param("Striking dock workers blocked traffic in the port of Marseille.", "144",
+                     id="block traffic: obstruct"),
+        pytest.param("Palestinian youths threw stones at Israeli police in Hebron.", "145",
+                     id="throw stones: violent protest"),
+        pytest.param("Israeli troops blocked the road to Nablus.", "191",
+                     id="forces blocking a road restrict movement"),
+        # 16 reduce relations / sanctions
+        pytest.param("Canada banned imports of Iranian oil.", "163", id="ban imports: embargo"),
+        pytest.param("Britain tightened sanctions on Belarus.", "163", id="tighten sanctions"),
+        # 17 coerce
+        pytest.param("Venezuelan police used tear gas against students in Caracas.", "175",
+                     id="tear gas: violent repression"),
+        # 18 assault
+        pytest.param("Unknown assailants poisoned a Ukrainian journalist in Kyiv.", "182", id="poison a person"),
+        # 20 unconventional mass violence
+        pytest.param("The Syrian army used poison gas against rebels in Ghouta.", "204",
+                     id="poison gas: weapons of mass destruction"),
+    ],
+)
+def test_lexicon_entry_codes(code, text, expected):
+    codes = [event["event_code"] for event in code(text)]
+    assert expected in codes, codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The scandal poisoned relations between the two parties.",
+        "Kenyan officials examined the budget proposal on Monday.",
+    ],
+)
+def test_lexicon_readings_that_are_not_events(code, text):
+    assert not [event for event in code(text) if event["event_root_code"] in ("04", "09", "18")]
