@@ -48,8 +48,10 @@ _PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
 """A protest's or an aid's target is often in its purpose clause: "a hunger strike to protest Sweden's
 decision", "willing to send material to help defend Saudi Arabia"."""
 _STATEMENT_CODE = "010"
-_VISIT_CODES = frozenset({"042"})
-_PLACE_TARGET_ROOTS = _VIOLENT_ROOTS | {"14"}
+_PLACE_TARGET_CODES = frozenset({"042", "171"})
+"""A visit, and destruction of property ("blew up power lines near Kabul"), are against their place's country."""
+_PROTEST_ROOT = "14"
+_PLACE_TARGET_ROOTS = _VIOLENT_ROOTS | {_PROTEST_ROOT}
 """Roots whose event, when no target is named, is against the place it happens in: violence ("struck an
 airport near Damascus") and protest ("thousands demonstrated in Belgrade": against Serbia's rulers)."""
 """A visit to a place with no one named is a visit to its country ("arrived in Amman on a visit")."""
@@ -539,8 +541,11 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     location, location_in_sentence = _location(trigger, sentence, used_tokens, context)
     if not actors2 and location_in_sentence and location["country_code"] and (
-            code[:2] in _PLACE_TARGET_ROOTS or code in _VISIT_CODES or _is_place_measure(trigger, lexicon)):
+            code[:2] in _PLACE_TARGET_ROOTS or code[:3] in _PLACE_TARGET_CODES or _is_place_measure(trigger, lexicon)):
         actors2 = [_place_target(location)]
+    if not actors2 and code[:2] == _PROTEST_ROOT:
+        actors2 = _own_country(actors1)
+    actors2 = [_with_home_country(actor, sentence, context, roles=_DOMESTIC_TARGET_TYPES) for actor in actors2]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
     actors2 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
     event_date = _event_date(trigger, sentence, context.published)
@@ -719,15 +724,19 @@ def _conditioned_party(trigger: _Trigger, context: "_ArticleContext") -> list[Ac
 
 
 _DOMESTIC_TYPES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "OPP"})
+_DOMESTIC_TARGET_TYPES = frozenset({"GOV", "JUD", "LEG", "OPP"})
 _INTERNATIONAL_TYPES = frozenset({"IGO", "NGO"})
 
 
-def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, any_role: bool = False) -> Actor:
+def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, any_role: bool = False,
+                       roles: frozenset[str] = _DOMESTIC_TYPES) -> Actor:
     """A domestic role with no country named ("President Dos Santos", "the opposition") belongs to the
     country the story is about: the first country the sentence names, else the article's dateline. So do
-    protesters of any role (any_role): people protest in and against their own country."""
+    protesters of any role (any_role): people protest in and against their own country. As a target,
+    the rule holds for governments, oppositions, courts and legislatures (roles), not for soldiers and
+    police, whose role nouns are as often weapons and forces of the doer ("military aid", "missiles")."""
     if actor.country_code or actor.ethnic_group or actor.type_code in _INTERNATIONAL_TYPES or not (
-            any_role or actor.type_code in _DOMESTIC_TYPES):
+            any_role or actor.type_code in roles):
         return actor
     country = _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
     if country is None:
@@ -737,9 +746,23 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, a
 
 
 
+def _own_country(actors: list[Actor]) -> list[Actor]:
+    """"Egyptian demonstrators rioted" with no place named: a protest is against the protesters' own
+    country (the place rule above, with the place unknown)."""
+    countries = {actor.country_code for actor in actors if actor.country_code}
+    if len(countries) != 1:
+        return []
+    (country,) = countries
+    return [Actor(country, country, country, None)]
+
+
 def _is_place_measure(trigger: _Trigger, lexicon: Lexicon) -> bool:
-    """Whether the event lays a measure on a place or lifts one ("declared a state of siege in Haiti")."""
-    words = [trigger.word, *(_direct_object(verb) for verb in (trigger.clause, trigger.complement) if verb is not None)]
+    """Whether the event lays a measure on a place or lifts one ("declared a state of siege in Haiti"), or
+    threatens to ("threatened to institute a curfew in Algiers")."""
+    verbs = [trigger.clause, *(c for c in trigger.clause.children if c.dep_ == "xcomp")]
+    if trigger.complement is not None:
+        verbs.append(trigger.complement)
+    words = [trigger.word, *(_direct_object(verb) for verb in verbs)]
     return any(word is not None and word.lemma_.lower() in lexicon.place_measures for word in words)
 
 
