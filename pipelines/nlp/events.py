@@ -176,8 +176,10 @@ _ADJUNCT_DEPS = frozenset({"advcl", "acl", "xcomp"})
 def _without_adjunct_events(by_trigger: list[tuple["_Trigger", list[dict]]]) -> list[dict]:
     """"Protesters blocked roads demanding his return", "began a hunger strike to demand reforms": a
     participle or purpose clause hanging from a coded event says what that event was for, and is not
-    coded as an event of its own (unless nothing above it was coded)."""
-    coded_clauses = {trigger.clause.i for trigger, events in by_trigger if events}
+    coded as an event of its own (unless nothing above it was coded, or only a plain statement: "issued
+    a statement condemning Japan" is the condemnation)."""
+    coded_clauses = {trigger.clause.i for trigger, events in by_trigger
+                     if any(event["event_code"] != _STATEMENT_CODE for event in events)}
     kept = []
     for trigger, events in by_trigger:
         if events and _is_adjunct_of(trigger.clause, coded_clauses):
@@ -346,8 +348,10 @@ def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
     for child in children:
         if child.dep_ == "prep" and child.lower_ in entry.get("preps", {}):
             return _trigger_or_none(verb, verb, entry["preps"][child.lower_], entry)
-    if is_light and obj is not None and obj.lemma_.lower() in lexicon.nouns:
-        return _trigger_or_none(obj, verb, _noun_code(obj, lexicon), entry)
+    if is_light and obj is not None:
+        event_noun = _counted_event(obj, lexicon)
+        if event_noun is not None:
+            return _trigger_or_none(event_noun, verb, _noun_code(event_noun, lexicon), entry)
     return _trigger_or_none(verb, verb, entry.get("code"), entry)
 
 
@@ -375,6 +379,24 @@ def _direct_object(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in ("dobj", "nsubjpass"):
             return child
+    return None
+
+
+_MEASURE_NOUNS = frozenset({"day", "week", "month", "hour", "round", "series", "wave", "spate", "string", "number",
+                            "couple", "campaign", "program", "programme", "season", "cycle", "bout"})
+"""Nouns that measure the real event of a light verb: "launched 10 days of war games", "held two rounds of talks"."""
+
+
+def _counted_event(obj: Token, lexicon: Lexicon) -> Token | None:
+    """The event noun a light verb's object names, directly or through a measure ("a series of raids")."""
+    if obj.lemma_.lower() in lexicon.nouns:
+        return obj
+    if obj.lemma_.lower() in _MEASURE_NOUNS:
+        for child in obj.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for noun in child.children:
+                    if noun.dep_ == "pobj" and noun.lemma_.lower() in lexicon.nouns:
+                        return noun
     return None
 
 
@@ -618,6 +640,8 @@ def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], lis
 
 def _inherited_subjects(verb: Token) -> list[Token]:
     """The doer of a verb without a subject: its coordinated or governing verb's, or the noun it modifies."""
+    if verb.dep_ == "acl" and verb.head.lemma_.lower() in _STATEMENT_NOUNS and verb.head.dep_ == "dobj":
+        return [child for child in verb.head.head.children if child.dep_ == "nsubj"]
     if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") and _is_active(verb):
         return [verb.head]
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
@@ -628,6 +652,11 @@ def _inherited_subjects(verb: Token) -> list[Token]:
     if verb.dep_ == "xcomp" and verb.head.dep_ == "acomp":
         return [child for child in verb.head.head.children if child.dep_ == "nsubj"]
     return []
+
+
+_STATEMENT_NOUNS = frozenset({"statement", "declaration", "communique", "communiqué", "resolution", "letter", "message",
+                              "note", "decree", "appeal", "ultimatum", "warning", "report"})
+"""What an actor issues: "issued a declaration demanding ..." is the issuer's demand."""
 
 
 def _is_active(verb: Token) -> bool:
