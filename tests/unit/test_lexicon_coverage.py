@@ -32,6 +32,7 @@ def code():
         # 05 diplomatic cooperation
         pytest.param("Egypt welcomed the Security Council's decision on Libya.", "051",
                      id="welcome a decision: praise or endorse"),
+        pytest.param("Germany applauded the Colombian peace deal.", "051", id="applaud: praise"),
         # 06 material cooperation
         pytest.param("Indian and American troops held war games in Rajasthan.", "062",
                      id="war games: military cooperation"),
@@ -47,12 +48,18 @@ def code():
                      id="examine wreckage: investigate"),
         # 10 demand
         pytest.param("Kenyan unions pushed for talks with the government.", "100", id="push for: demand"),
+        # 11 disapprove
+        pytest.param("Amnesty International decried the arrests of Egyptian journalists.", "111",
+                     id="decry: criticize"),
         # 12 reject
         pytest.param("Greece blocked Macedonia's bid to join NATO.", "120", id="block a bid: reject"),
         pytest.param("The Peruvian minister declined to resign despite the scandal.", "123",
                      id="decline to resign: reject demand for political change"),
+        pytest.param("Iran turned down the American offer.", "120", id="turn down: reject"),
         # 13 threaten
         pytest.param("Hamas swore to fight Israel.", "138", id="swear to fight: threaten with military force"),
+        pytest.param("The UN chief said he would withdraw the observers from Syria.", "131",
+                     id="announced withdrawal of observers (166) is a threat"),
         # 14 protest
         pytest.param("Hundreds of Chilean miners are staging a hunger strike in Santiago.", "142",
                      id="staging (lemma 'stag') a hunger strike"),
@@ -63,14 +70,20 @@ def code():
                      id="throw stones: violent protest"),
         pytest.param("Israeli troops blocked the road to Nablus.", "191",
                      id="forces blocking a road restrict movement"),
+        pytest.param("Protesters stormed the parliament in Yerevan.", "145", id="a crowd storming a building: riot"),
         # 16 reduce relations / sanctions
+        pytest.param("The UN withdrew its observers from Syria.", "166", id="withdraw observers: expel or withdraw"),
         pytest.param("Canada banned imports of Iranian oil.", "163", id="ban imports: embargo"),
         pytest.param("Britain tightened sanctions on Belarus.", "163", id="tighten sanctions"),
         # 17 coerce
         pytest.param("Venezuelan police used tear gas against students in Caracas.", "175",
                      id="tear gas: violent repression"),
+        pytest.param("The Zimbabwean government ordered the independent daily to suspend publication.", "172",
+                     id="order a paper to suspend: administrative sanction"),
         # 18 assault
         pytest.param("Unknown assailants poisoned a Ukrainian journalist in Kyiv.", "182", id="poison a person"),
+        # 19 fight
+        pytest.param("Rebels stormed the town of Bunia.", "190", id="storm a town: military force"),
         # 20 unconventional mass violence
         pytest.param("The Syrian army used poison gas against rebels in Ghouta.", "204",
                      id="poison gas: weapons of mass destruction"),
@@ -86,7 +99,8 @@ def test_lexicon_entry_codes(code, text, expected):
     [
         "The scandal poisoned relations between the two parties.",
         "Kenyan officials examined the budget proposal on Monday.",
+        "The French minister stormed out of the meeting.",
     ],
 )
 def test_lexicon_readings_that_are_not_events(code, text):
-    assert not [event for event in code(text) if event["event_root_code"] in ("04", "09", "18")]
+    assert not [event for event in code(text) if event["event_root_code"] in ("04", "09", "18", "19")]
