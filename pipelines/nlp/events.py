@@ -569,7 +569,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = _own_country(actors1)
     actors2 = [_with_home_country(actor, sentence, context, roles=_DOMESTIC_TARGET_TYPES) for actor in actors2]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
-    actors2 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
+    actors2 = [_in_place_of_event(actor, location, location_in_sentence, civilians=True) for actor in actors2]
     event_date = _event_date(trigger, sentence, context.published)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2):
@@ -892,9 +892,12 @@ def _residence(head: Token, context: _ArticleContext) -> str | None:
     return None
 
 
-def _in_place_of_event(actor: Actor, location: dict | None, located: bool) -> Actor:
-    """An ethnic group whose phrase names no country of residence lives where the event happens."""
-    if not actor.ethnic_group or not located or not location or not location["country_code"]:
+def _in_place_of_event(actor: Actor, location: dict | None, located: bool, civilians: bool = False) -> Actor:
+    """An ethnic group whose phrase names no country of residence lives where the event happens; so do
+    people targeted without a country or role other than civilian (civilians): "killed 23 people in Tel
+    Aviv", "food aid to refugees in Liberia". An unknown doer ("gunmen") is not placed."""
+    placed = actor.ethnic_group or (civilians and not actor.country_code and actor.type_code in (None, "CVL"))
+    if not placed or not located or not location or not location["country_code"]:
         return actor
     country = location["country_code"]
     return Actor(actor.name, country + (actor.type_code or ""), country, actor.type_code, actor.via_pronoun)

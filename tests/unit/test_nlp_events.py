@@ -296,6 +296,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("06", "IND", "FRA"), id="a light verb's measured object names the event (days of war games)"),
         pytest.param("The Chinese foreign ministry issued a statement condemning Japan.",
                      ("11", "CHN", "JPN"), id="a statement's participle is its issuer's event"),
+        pytest.param("Suicide bombers killed 40 people in Moscow.",
+                     ("18", None, "RUS"), id="people targeted without a country are of the place it happens in"),
         pytest.param("About 300 ethnic Serbs demonstrated on Sunday in Kosovo.",
                      ("14", "XKX", "XKX"), id="a protest without a named target is against the place it happens in"),
         pytest.param("Georgian opposition supporters staged a hunger strike in Tbilisi.",
