@@ -49,6 +49,9 @@ _PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
 decision", "willing to send material to help defend Saudi Arabia"."""
 _STATEMENT_CODE = "010"
 _PLACE_TARGET_CODES = frozenset({"042", "171"})
+_FORCE_POSTURE_ROOT = "15"
+"""A show of force at a foreign place ("troops remained on alert in the West Bank") is aimed at its country;
+at home ("police were deployed in Lagos") at nobody named."""
 """A visit, and destruction of property ("blew up power lines near Kabul"), are against their place's country."""
 _PROTEST_ROOT = "14"
 _PLACE_TARGET_ROOTS = _VIOLENT_ROOTS | {_PROTEST_ROOT}
@@ -200,7 +203,7 @@ def _is_adjunct_of(clause: Token, coded_clauses: set[int]) -> bool:
     for _ in range(3):
         if head.i in coded_clauses:
             return True
-        if head.dep_ not in ("dobj", "pobj", "prep", "conj") or head.head is head:
+        if head.dep_ not in ("dobj", "pobj", "prep", "conj") or head.head.i == head.i:
             break
         head = head.head
     return head.i in coded_clauses
@@ -314,7 +317,7 @@ def _triggers(sentence: Span):
         if token.pos_ == "VERB":
             trigger = _verb_trigger(token, lexicon)
             if trigger is not None:
-                if trigger.word is not token:
+                if trigger.word.i != token.i:
                     carried_nouns.add(trigger.word.i)
                 yield trigger
     for token in sentence:
@@ -336,23 +339,37 @@ def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
         return None
     entry = entry or {}
     children = list(verb.children)
+    obj = _direct_object(verb)
     for child in children:
         if child.dep_ == "prt" and child.lower_ in entry.get("particles", {}):
-            return _trigger_or_none(verb, verb, entry["particles"][child.lower_], entry)
+            return _trigger_or_none(verb, verb, _refined_by(entry["particles"][child.lower_], obj), entry)
     for child in children:
         if child.dep_ == "xcomp" and child.lemma_.lower() in entry.get("xcomp", {}):
             return _trigger_or_none(verb, verb, entry["xcomp"][child.lemma_.lower()], entry, complement=child)
-    obj = _direct_object(verb)
     if obj is not None and obj.lemma_.lower() in entry.get("objects", {}):
         return _trigger_or_none(verb, verb, entry["objects"][obj.lemma_.lower()], entry)
     for child in children:
         if child.dep_ == "prep" and child.lower_ in entry.get("preps", {}):
-            return _trigger_or_none(verb, verb, entry["preps"][child.lower_], entry)
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and pobj.ent_type_ in ("DATE", "TIME"):
+                continue
+            value = entry["preps"][child.lower_]
+            code = _refined_by(value, pobj)
+            if code or not isinstance(value, dict):
+                return _trigger_or_none(pobj if isinstance(value, dict) else verb, verb, code, entry)
     if is_light and obj is not None:
         event_noun = _counted_event(obj, lexicon)
         if event_noun is not None:
             return _trigger_or_none(event_noun, verb, _noun_code(event_noun, lexicon), entry)
     return _trigger_or_none(verb, verb, entry.get("code"), entry)
+
+
+def _refined_by(value: str | dict | None, word: Token | None) -> str | None:
+    """A particle's or preposition's code: a code, or {code: default, objects: lemma -> code} for a code
+    that depends on the object ("called off a strike", "placed on alert")."""
+    if not isinstance(value, dict):
+        return value
+    return value.get("objects", {}).get(word.lemma_.lower() if word is not None else None, value.get("code"))
 
 
 def _verb_lemma(verb: Token, lexicon: Lexicon) -> str:
@@ -471,7 +488,7 @@ def _is_background(trigger: _Trigger) -> bool:
         return True
     if clause.pos_ == "NOUN":
         head = clause.head
-        while head.dep_ in ("pobj", "pcomp", "prep") and head.head is not head and head.lower_ not in _BACKGROUND_PREPS:
+        while head.dep_ in ("pobj", "pcomp", "prep") and head.head.i != head.i and head.lower_ not in _BACKGROUND_PREPS:
             head = head.head
         if head.dep_ == "prep" and head.lower_ in _BACKGROUND_PREPS:
             return True
@@ -546,7 +563,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         return []
     actors1 = [_with_home_country(a, sentence, context) for a in _actors(subjects, context)]
     actors2 = _actors(objects, context)
-    excluded = {token.i for head in subjects for token in head.subtree}
+    excluded = {token.i for head in subjects + _instruments_of(trigger) for token in head.subtree}
     if not any(actor.country_code for actor in actors2):
         deeper = _first_actors(_deeper_targets(trigger.clause, excluded), context)
         if not actors2 or any(actor.country_code for actor in deeper):
@@ -563,7 +580,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     location, location_in_sentence = _location(trigger, sentence, used_tokens, context)
     if not actors2 and location_in_sentence and location["country_code"] and (
-            code[:2] in _PLACE_TARGET_ROOTS or code[:3] in _PLACE_TARGET_CODES or _is_place_measure(trigger, lexicon)):
+            code[:2] in _PLACE_TARGET_ROOTS or code[:3] in _PLACE_TARGET_CODES or _is_place_measure(trigger, lexicon)
+            or (code[:2] == _FORCE_POSTURE_ROOT and all(a.country_code != location["country_code"] for a in actors1))):
         actors2 = [_place_target(location)]
     if not actors2 and code[:2] == _PROTEST_ROOT:
         actors2 = _own_country(actors1)
@@ -588,14 +606,14 @@ def _participants(trigger: _Trigger) -> tuple[list[Token], list[Token]]:
         subjects, objects = _noun_participants(clause, trigger.code)
     else:
         subjects, objects = _verb_participants(clause, trigger.word)
-        if trigger.word is not clause:
+        if trigger.word.i != clause.i:
             objects += _noun_participants(trigger.word, trigger.code)[1]
         if trigger.complement is not None:
             objects += _verb_participants(trigger.complement, trigger.word)[1]
         if trigger.entry.get("object_is_instrument"):
             subjects, objects = _instrument_participants(clause, subjects, objects)
         if trigger.code[:2] in _TOPIC_ROOTS:
-            objects = [o for o in objects if not (o.dep_ == "pobj" and o.head.lower_ == "on" and o.head.head is clause)]
+            objects = [o for o in objects if not (o.dep_ == "pobj" and o.head.lower_ == "on" and o.head.head.i == clause.i)]
         if trigger.code[:2] == _COMPLAINT_ROOT:
             objects = _grievance_targets(clause, objects)
     return _with_conjuncts(subjects), _with_conjuncts(objects)
@@ -612,9 +630,16 @@ def _grievance_targets(verb: Token, objects: list[Token]) -> list[Token]:
     return [o for o in objects if o not in addressed] + grievances
 
 
+def _instruments_of(trigger: _Trigger) -> list[Token]:
+    """The means a doer acts with ("placed its forces on alert"), never the target."""
+    if not trigger.entry.get("object_is_instrument"):
+        return []
+    return [child for child in trigger.clause.children if child.dep_ == "dobj"]
+
+
 def _instrument_participants(verb: Token, subjects: list[Token], objects: list[Token]) -> tuple[list, list]:
     """"Russia massed troops": the troops are Russia's means, not the target; passive, they are the doer."""
-    moved = [token for token in objects if token.head is verb and token.dep_ in ("dobj", "nsubjpass")]
+    moved = [token for token in objects if token.head.i == verb.i and token.dep_ in ("dobj", "nsubjpass")]
     if not subjects:
         subjects = [token for token in moved if token.dep_ == "nsubjpass"]
     return subjects, [token for token in objects if token not in moved]
@@ -629,10 +654,10 @@ def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], lis
             subjects.append(verb.head if child.tag_ in _RELATIVE_TAGS and verb.dep_ == "relcl" else child)
         elif child.dep_ == "agent":
             subjects.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
-        elif child.dep_ in ("dobj", "dative", "nsubjpass") and child is not event_noun:
+        elif child.dep_ in ("dobj", "dative", "nsubjpass") and child.i != event_noun.i:
             objects.append(child)
         elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
-            objects.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
+            objects.extend(g for g in child.children if g.dep_ == "pobj" and g.i != event_noun.i)
     if not subjects:
         subjects = _inherited_subjects(verb)
     return subjects, objects
@@ -915,7 +940,7 @@ def _reporting_subject(pronoun: Token) -> Token | None:
     if pronoun.lower_ not in _REPORTED_PRONOUNS or pronoun.dep_ not in ("nsubj", "nsubjpass"):
         return None
     clause = pronoun.head
-    while clause.dep_ in ("xcomp", "conj") and clause.head is not clause:
+    while clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i:
         clause = clause.head
     if clause.dep_ != "ccomp" and not (clause.dep_ == "acomp" and clause.head.dep_ == "ccomp"):
         return None
@@ -1096,7 +1121,7 @@ def _event_date(trigger: _Trigger, sentence: Span, published: dt.date | None) ->
 
 
 def _attached_to(token: Token, clause: Token) -> bool:
-    return token.head is clause or token.head.head is clause
+    return clause.i in (token.head.i, token.head.head.i)
 
 
 def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
@@ -1183,7 +1208,7 @@ def _confidence(trigger: _Trigger, code: str, actor1: Actor | None, actor2: Acto
     score += 0.3 if actor1 and actor1.code else 0.1 if actor1 else 0.0
     score += 0.2 if actor2 and actor2.code else 0.05 if actor2 else 0.0
     score += 0.1 if not code.endswith("0") else 0.0
-    score += 0.1 if trigger.word is trigger.clause and trigger.word.pos_ == "VERB" else 0.0
+    score += 0.1 if trigger.word.i == trigger.clause.i and trigger.word.pos_ == "VERB" else 0.0
     score += 0.05 if located else 0.0
     if any(actor and actor.via_pronoun for actor in (actor1, actor2)):
         score -= 0.1

@@ -25,6 +25,14 @@ def code():
     ("text", "expected"),
     [
         # 04 consult
+        pytest.param("Kenyan teachers called off a two-week strike after talks with the government.", "082",
+                     id="particle with an object map: call off a strike"),
+        pytest.param("Dock workers in Chittagong went on strike on Monday.", "143",
+                     id="preposition with an object map: go on strike"),
+        pytest.param("Greece placed its navy on alert near the Turkish coast.", "152",
+                     id="preposition with an object map: place on alert"),
+        pytest.param("A Brazilian senator was put under investigation for bribery by federal police.", "090",
+                     id="preposition with an object map: put under investigation"),
         pytest.param("The Malaysian president travelled to Jakarta for talks with Indonesian officials.", "042",
                      id="travel to: make a visit"),
         pytest.param("The Thai king welcomed a Chinese delegation in Bangkok.", "043",

@@ -195,7 +195,12 @@ def test_lexicon_covers_every_cameo_root_with_goldstein_and_quad_class():
     for entry in list(lex.verbs.values()) + list(lex.nouns.values()):
         codes.add(entry.get("code"))
         for refinement in ("objects", "preps", "particles", "xcomp", "subject_types", "modifiers"):
-            codes.update(entry.get(refinement, {}).values())
+            for value in entry.get(refinement, {}).values():
+                if isinstance(value, dict):  # {code, objects}: a code that depends on the object
+                    codes.add(value.get("code"))
+                    codes.update(value.get("objects", {}).values())
+                else:
+                    codes.add(value)
     codes.discard(None)
     assert {code[:2] for code in codes} == {f"{root:02d}" for root in range(1, 21)}
     assert all(len(code) == 3 and code in lex.goldstein for code in codes)
@@ -233,6 +238,11 @@ def test_events_nested_below_the_main_event_are_its_background(code):
     assert {(e["event_root_code"], e["actor1"]["country_code"]) for e in events} == {("10", "RUS")}
     roots = {e["event_root_code"] for e in code("Rebels attacked a convoy in Darfur and kidnapped five Sudanese aid workers.")}
     assert roots == {"18", "19"}
+
+
+def test_a_date_after_a_preposition_does_not_select_a_code(code):
+    codes = {e["event_code"] for e in code("Hungary and Austria agreed on Tuesday that their border should reopen.")}
+    assert codes and "057" not in codes
 
 
 def test_target_with_a_country_wins_over_a_nearer_role_noun(code):
@@ -298,6 +308,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("11", "CHN", "JPN"), id="a statement's participle is its issuer's event"),
         pytest.param("Suicide bombers killed 40 people in Moscow.",
                      ("18", None, "RUS"), id="people targeted without a country are of the place it happens in"),
+        pytest.param("India placed its troops on alert near Pakistan.",
+                     ("15", "IND", "PAK"), id="a show of force near a foreign place targets it; the troops are the means"),
         pytest.param("About 300 ethnic Serbs demonstrated on Sunday in Kosovo.",
                      ("14", "XKX", "XKX"), id="a protest without a named target is against the place it happens in"),
         pytest.param("Georgian opposition supporters staged a hunger strike in Tbilisi.",
