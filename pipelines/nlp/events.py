@@ -587,7 +587,9 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = _own_country(actors1)
     actors2 = [_with_home_country(actor, sentence, context, roles=_DOMESTIC_TARGET_TYPES) for actor in actors2]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
-    actors2 = [_in_place_of_event(actor, location, location_in_sentence, civilians=True) for actor in actors2]
+    civilians_place = _trigger_place(trigger, context) or _place_after(trigger, sentence, context)
+    actors2 = [_in_place_of_event(actor, civilians_place, True, civilians=True) if civilians_place else
+               _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
     event_date = _event_date(trigger, sentence, context.published)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2):
@@ -1077,23 +1079,41 @@ def _location(
     trigger: _Trigger, sentence: Span, used_tokens: set[int], context: _ArticleContext
 ) -> tuple[dict | None, bool]:
     """Where: a place the trigger is located at, else a place of the sentence, else the dateline."""
+    place = _trigger_place(trigger, context)
+    if place is not None:
+        return place, True
     by_token = context.entities.by_token
-    for word in {trigger.clause, trigger.word}:
-        for child in word.children:
-            if child.dep_ == "prep" and child.lower_ in _LOCATIVE_PREPS:
-                for pobj in _with_conjuncts([g for g in child.children if g.dep_ == "pobj"]):
-                    entity = by_token[pobj.i]
-                    if entity is not None and entity.label in _PLACE_LABELS:
-                        return _location_of(entity), True
-                    if entity is None and pobj.pos_ == "PROPN":
-                        place = _gazetteer_place(pobj)
-                        if place is not None:
-                            return place, True
     for token in sentence:
         entity = by_token[token.i]
         if entity is not None and entity.label in _PLACE_LABELS and entity.country_code and token.i not in used_tokens:
             return _location_of(entity), True
     return context.dateline, False
+
+
+def _trigger_place(trigger: _Trigger, context: _ArticleContext) -> dict | None:
+    """The place the trigger's own "in"/"near"/"at" phrase names ("killed 23 people in Tel Aviv")."""
+    for word in (trigger.clause, trigger.word, trigger.complement):
+        for child in word.children if word is not None else ():
+            if child.dep_ == "prep" and child.lower_ in _LOCATIVE_PREPS:
+                for pobj in _with_conjuncts([g for g in child.children if g.dep_ == "pobj"]):
+                    entity = context.entities.by_token[pobj.i]
+                    if entity is not None and entity.label in _PLACE_LABELS:
+                        return _location_of(entity)
+                    if entity is None and pobj.pos_ == "PROPN":
+                        place = _gazetteer_place(pobj)
+                        if place is not None:
+                            return place
+    return None
+
+
+def _place_after(trigger: _Trigger, sentence: Span, context: _ArticleContext) -> dict | None:
+    """The first place named after the trigger ("killed 23 people ... in Tel Aviv"); places before it are
+    more often the doer's ("Pakistan, a key U.S. ally, refused ...")."""
+    for token in sentence:
+        entity = context.entities.by_token[token.i]
+        if token.i > trigger.word.i and entity is not None and entity.label in _PLACE_LABELS and entity.country_code:
+            return _location_of(entity)
+    return None
 
 
 def _location_of(entity: ArticleEntity) -> dict:
