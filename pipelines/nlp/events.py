@@ -71,9 +71,10 @@ _INTENT_HEADS = frozenset({"ready", "willing", "prepared", "plan", "intend", "de
                            "prepare", "aim", "expect", "hope", "want", "wish", "seek"})
 """Words whose infinitive complement is an intended event: "is ready to contribute troops", "plans to visit"."""
 _INTENT_CODES = {"03": None, "04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
-                 "14": "130", "15": "130", "16": "131", "17": "137", "18": "138", "19": "138", "20": "138"}
+                 "14": "130", "15": "130", "16": None, "17": "137", "18": "138", "19": "138", "20": "138"}
 """What an announced future event is in CAMEO: an intent to cooperate (03x) or a threat (13x); other roots none.
-03 keeps its own code."""
+03 keeps its own code, and so does 16: an announced cut in relations or aid ("said it would prohibit all aid
+to the rebels") is the decision itself, as the PLOVER records code it (a threat only with an "unless")."""
 _PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _RELATIVE_TAGS = frozenset({"WP", "WDT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})

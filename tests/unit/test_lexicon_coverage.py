@@ -66,8 +66,8 @@ def code():
         pytest.param("Iran turned down the American offer.", "120", id="turn down: reject"),
         # 13 threaten
         pytest.param("Hamas swore to fight Israel.", "138", id="swear to fight: threaten with military force"),
-        pytest.param("The UN chief said he would withdraw the observers from Syria.", "131",
-                     id="announced withdrawal of observers (166) is a threat"),
+        pytest.param("The UN chief said he would withdraw the observers from Syria.", "166",
+                     id="announced withdrawal of observers (166) is the decision"),
         # 14 protest
         pytest.param("Hundreds of Chilean miners are staging a hunger strike in Santiago.", "142",
                      id="staging (lemma 'stag') a hunger strike"),

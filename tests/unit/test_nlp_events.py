@@ -310,6 +310,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("18", None, "RUS"), id="people targeted without a country are of the place it happens in"),
         pytest.param("India placed its troops on alert near Pakistan.",
                      ("15", "IND", "PAK"), id="a show of force near a foreign place targets it; the troops are the means"),
+        pytest.param("The European Union announced it would suspend aid to Mali.",
+                     ("16", "IGO", "MLI"), id="an announced cut in aid is the decision, not a threat"),
         pytest.param("About 300 ethnic Serbs demonstrated on Sunday in Kosovo.",
                      ("14", "XKX", "XKX"), id="a protest without a named target is against the place it happens in"),
         pytest.param("Georgian opposition supporters staged a hunger strike in Tbilisi.",
