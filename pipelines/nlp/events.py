@@ -572,7 +572,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if not actors1 and _caused_by_non_agent(trigger, lexicon):
         return []
     code = _refined_code(trigger, subjects, actors1, lexicon)
-    if code[:2] == "14":
+    if code[:2] == _PROTEST_ROOT:
+        actors1 = actors1 or _unnamed_protesters(subjects, lexicon)
         actors1 = [_with_home_country(actor, sentence, context, any_role=True) for actor in actors1]
     if code[:2] in _PURPOSE_TARGET_ROOTS and not any(actor.country_code for actor in actors2):
         actors2 = _first_actors(_deeper_targets(trigger.clause, excluded, _PURPOSE_PATH_DEPS), context) or actors2
@@ -657,6 +658,8 @@ def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], lis
             subjects.append(verb.head if child.tag_ in _RELATIVE_TAGS and verb.dep_ == "relcl" else child)
         elif child.dep_ == "agent":
             subjects.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
+        elif child.dep_ == "nsubjpass" and verb.lemma_.lower() in _STATIVE_PARTICIPLES:
+            subjects.append(child)
         elif child.dep_ in ("dobj", "dative", "nsubjpass") and child.i != event_noun.i:
             objects.append(child)
         elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
@@ -685,6 +688,11 @@ def _inherited_subjects(verb: Token) -> list[Token]:
 _STATEMENT_NOUNS = frozenset({"statement", "declaration", "communique", "communiqué", "resolution", "letter", "message",
                               "note", "decree", "appeal", "ultimatum", "warning", "report"})
 """What an actor issues: "issued a declaration demanding ..." is the issuer's demand."""
+
+
+_STATIVE_PARTICIPLES = frozenset({"oppose", "commit", "dedicate", "determine"})
+"""Participles that describe their subject's stance, not something done to it: "Israel is opposed to French
+mediation", "Vietnam is committed to opening up its economy"."""
 
 
 def _is_active(verb: Token) -> bool:
@@ -801,6 +809,13 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, a
     type_code = actor.type_code or ""
     return Actor(actor.name, country + type_code, country, actor.type_code, actor.via_pronoun)
 
+
+
+def _unnamed_protesters(subjects: list[Token], lexicon: Lexicon) -> list[Actor]:
+    """"Prisoners rioted", "Islamic fundamentalists continued their hunger strike": whoever protests is a
+    participant, even a group no role table names (an event noun as subject, "a rally", is not)."""
+    return [Actor(_phrase_text(_noun_phrase(head)), "", None, None) for head in subjects
+            if head.pos_ == "NOUN" and head.lemma_.lower() not in lexicon.nouns]
 
 
 def _own_country(actors: list[Actor]) -> list[Actor]:
