@@ -40,8 +40,8 @@ _INSTRUMENT_PREPS = frozenset({"in", "by", "with", "during"})
 _VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 _TARGET_OF_ROOTS = frozenset({"08", "09", "16", "17", "18", "19", "20"})
 """Roots whose event noun takes its target with "of" ("the arrest of X"); others take the doer."""
-_DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "oprd"})
-_DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj"})
+_DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "oprd", "appos"})
+_DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj", "appos"})
 _DEEP_TARGET_LEVELS = 5
 _PURPOSE_PATH_DEPS = _DEEP_PATH_DEPS | {"advcl"}
 _PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
@@ -893,10 +893,11 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
     if head.lemma_.lower() in _QUANTITY_NOUNS and context.entities.entity_at(head) is None:
         counted = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         counted_actor = _actor(counted[0], context) if counted else None
-        if counted_actor is not None and (counted_actor.country_code or counted_actor.type_code):
+        if counted_actor is not None and (counted_actor.country_code or counted_actor.type_code
+                                          or counted_actor.ethnic_group):
             return counted_actor
     phrase = _noun_phrase(head)
-    if any(token.lower_ == "ethnic" for token in phrase):
+    if any(token.lower_ == "ethnic" and token.i < head.i for token in phrase):
         return _ethnic_group(head, phrase, context)
     entity = context.entities.entity_at(head)
     if entity is not None and entity.label == "NORP":

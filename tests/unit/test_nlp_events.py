@@ -316,6 +316,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("14", "AFG", "AFG"), id="whoever protests is a participant, even a group no role table names"),
         pytest.param("Poland is opposed to German plans for the pipeline.",
                      ("12", "POL", "DEU"), id="a stance participle's subject is the doer (is opposed to)"),
+        pytest.param("Greece condemned as a provocation Turkey's arrest of ethnic Greek fishermen in Cyprus.",
+                     ("11", "GRC", "TUR"), id="target renamed by an apposition; 'ethnic' in a complement is not the head's"),
         pytest.param("About 300 ethnic Serbs demonstrated on Sunday in Kosovo.",
                      ("14", "XKX", "XKX"), id="a protest without a named target is against the place it happens in"),
         pytest.param("Georgian opposition supporters staged a hunger strike in Tbilisi.",
