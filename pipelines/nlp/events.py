@@ -54,6 +54,8 @@ _FORCE_POSTURE_ROOT = "15"
 at home ("police were deployed in Lagos") at nobody named."""
 """A visit, and destruction of property ("blew up power lines near Kabul"), are against their place's country."""
 _PROTEST_ROOT = "14"
+_PROTEST_EASED_CODE = "082"
+"""Ease political dissent ("called off the strike"): the end of a protest is toward whom the protest was."""
 _PLACE_TARGET_ROOTS = _VIOLENT_ROOTS | {_PROTEST_ROOT}
 """Roots whose event, when no target is named, is against the place it happens in: violence ("struck an
 airport near Damascus") and protest ("thousands demonstrated in Belgrade": against Serbia's rulers)."""
@@ -585,7 +587,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
             code[:2] in _PLACE_TARGET_ROOTS or code[:3] in _PLACE_TARGET_CODES or _is_place_measure(trigger, lexicon)
             or (code[:2] == _FORCE_POSTURE_ROOT and all(a.country_code != location["country_code"] for a in actors1))):
         actors2 = [_place_target(location)]
-    if not actors2 and code[:2] == _PROTEST_ROOT:
+    if not actors2 and (code[:2] == _PROTEST_ROOT or code[:3] == _PROTEST_EASED_CODE):
         actors2 = _own_country(actors1)
     actors2 = [_with_home_country(actor, sentence, context, roles=_DOMESTIC_TARGET_TYPES) for actor in actors2]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
@@ -819,8 +821,8 @@ def _unnamed_protesters(subjects: list[Token], lexicon: Lexicon) -> list[Actor]:
 
 
 def _own_country(actors: list[Actor]) -> list[Actor]:
-    """"Egyptian demonstrators rioted" with no place named: a protest is against the protesters' own
-    country (the place rule above, with the place unknown)."""
+    """"Egyptian demonstrators rioted" with no place named: a protest (or its end, "called off the strike")
+    is against the protesters' own country (the place rule above, with the place unknown)."""
     countries = {actor.country_code for actor in actors if actor.country_code}
     if len(countries) != 1:
         return []

@@ -318,6 +318,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("12", "POL", "DEU"), id="a stance participle's subject is the doer (is opposed to)"),
         pytest.param("Greece condemned as a provocation Turkey's arrest of ethnic Greek fishermen in Cyprus.",
                      ("11", "GRC", "TUR"), id="target renamed by an apposition; 'ethnic' in a complement is not the head's"),
+        pytest.param("Chilean dock workers called off their strike after two weeks.",
+                     ("08", "CHL", "CHL"), id="the end of a protest is toward whom the protest was"),
         pytest.param("About 300 ethnic Serbs demonstrated on Sunday in Kosovo.",
                      ("14", "XKX", "XKX"), id="a protest without a named target is against the place it happens in"),
         pytest.param("Georgian opposition supporters staged a hunger strike in Tbilisi.",
