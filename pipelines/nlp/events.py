@@ -870,6 +870,9 @@ def _coordinated_actors(head: Token, context: _ArticleContext) -> list[Actor]:
     if actor is None or context.entities.entity_at(head) is not None or head.pos_ == "PRON":
         return [actor] if actor else []
     phrase = _noun_phrase(head)
+    modifiers = [token for token in phrase if token.i < head.i]
+    if any(token.dep_ == "cc" for token in modifiers):
+        phrase = modifiers  # "the Turkish and Greek sides of Cyprus": the sides are Turkish and Greek
     if not any(token.dep_ == "cc" for token in phrase):
         return [actor]
     countries = _countries_in(phrase, context)
@@ -1058,7 +1061,11 @@ def _country_in(tokens: list[Token], context: _ArticleContext) -> str | None:
 
 
 def _pairs(actors1: list[Actor], actors2: list[Actor]) -> list[tuple[Actor | None, Actor | None]]:
-    """Actor pairs of one trigger; "X and Y met" pairs the subjects with each other."""
+    """Actor pairs of one trigger; "X and Y met" pairs the subjects with each other, also when the only
+    target named has no country ("Israel and Lebanon renewed negotiations on a troop pullback")."""
+    countries1 = {actor.country_code for actor in actors1 if actor.country_code}
+    if len(countries1) > 1 and not any(actor.country_code or actor.type_code == "IGO" for actor in actors2):
+        actors2 = []
     if actors2:
         pairs = [(a1, a2) for a1 in actors1 or [None] for a2 in actors2]
     elif len(actors1) > 1:

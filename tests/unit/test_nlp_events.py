@@ -240,6 +240,11 @@ def test_events_nested_below_the_main_event_are_its_background(code):
     assert roots == {"18", "19"}
 
 
+def test_coordinated_modifiers_name_the_countries_of_the_group(code):
+    events = code("The Greek and Turkish communities of the divided island of Cyprus agreed to open two new crossings.")
+    assert {(e["actor1"]["country_code"], e["actor2"]["country_code"]) for e in events} == {("GRC", "TUR")}
+
+
 def test_a_date_after_a_preposition_does_not_select_a_code(code):
     codes = {e["event_code"] for e in code("Hungary and Austria agreed on Tuesday that their border should reopen.")}
     assert codes and "057" not in codes
@@ -320,6 +325,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("11", "GRC", "TUR"), id="target renamed by an apposition; 'ethnic' in a complement is not the head's"),
         pytest.param("Chilean dock workers called off their strike after two weeks.",
                      ("08", "CHL", "CHL"), id="the end of a protest is toward whom the protest was"),
+        pytest.param("Ethiopia and Eritrea renewed negotiations on a troop pullback.",
+                     ("04", "ETH", "ERI"), id="coordinated subjects pair with each other over a target without country"),
         pytest.param("About 300 ethnic Serbs demonstrated on Sunday in Kosovo.",
                      ("14", "XKX", "XKX"), id="a protest without a named target is against the place it happens in"),
         pytest.param("Georgian opposition supporters staged a hunger strike in Tbilisi.",
