@@ -404,8 +404,9 @@ def _relabel_misfiled(mentions: list[_Mention], owner_of_token: list, named: set
     for mention in mentions:
         if mention.label not in ("PERSON", "ORG") or mention.actor_code or mention.actor_type:
             continue
-        if len(mention.span) == 1:
-            country = places.resolve_demonym(mention.text)
+        if len(mention.span) <= 2:
+            country = places.resolve_demonym(mention.text) if len(mention.span) == 1 else _people_of_a_country(
+                mention.text)
             if country is not None and mention.text[:1].isupper():
                 mention.label, mention.country_code = "NORP", country.country_code
                 named.add(country.country_code)
@@ -434,13 +435,23 @@ def _set_place(mention: _Mention, place: places.Place) -> None:
 
 def _describe_nationality(mention: _Mention) -> None:
     """Nationality words keep their own name, singular: "Russians" and "Russian" are one entity."""
-    country = places.resolve_demonym(mention.text)
+    country = places.resolve_demonym(mention.text) or _people_of_a_country(mention.text)
     if country is None:
         return
     mention.country_code = country.country_code
     singular = mention.text[:-1] if mention.text.endswith("s") else mention.text
     if singular != mention.text and places.resolve_demonym(singular) == country:
         mention.canonical = singular
+
+
+def _people_of_a_country(text: str) -> places.Place | None:
+    """"Bosnian Serbs", "Kosovo Albanians": a people named by the country it lives in (the second word a
+    nationality, so "American Airlines" stays an organisation)."""
+    words = text.split()
+    if len(words) != 2 or not words[1].endswith("s") or places.resolve_demonym(words[1]) is None:
+        return None
+    place = places.resolve_demonym(words[0]) or places.resolve_place(words[0])
+    return place if place is not None and place.country_code else None
 
 
 def _describe_organisation(mention: _Mention, key: str) -> None:

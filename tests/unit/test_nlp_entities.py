@@ -151,6 +151,13 @@ def test_nationality_words_the_ner_misses_or_takes_for_a_place(nlp):
     assert (by_name["Ghanaian"].label, by_name["Ghanaian"].country_code) == ("NORP", "GHA")
 
 
+def test_a_people_named_by_its_country_is_a_nationality_of_that_country(nlp):
+    entities = article_entities(nlp("Bosnian Serbs demanded a truce. American Airlines cancelled flights.")).entities
+    by_name = {e.canonical: e for e in entities}
+    assert (by_name["Bosnian Serbs"].label, by_name["Bosnian Serbs"].country_code) == ("NORP", "BIH")
+    assert by_name["American Airlines"].label == "ORG"
+
+
 def test_person_of_a_country(nlp):
     by_name = {e.canonical: e for e in article_entities(nlp("Queen Beatrix of the Netherlands visited Indonesia.")).entities}
     assert by_name["Queen Beatrix"].country_code == "NLD"
