@@ -349,8 +349,9 @@ def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
     for child in children:
         if child.dep_ == "xcomp" and child.lemma_.lower() in entry.get("xcomp", {}):
             return _trigger_or_none(verb, verb, entry["xcomp"][child.lemma_.lower()], entry, complement=child)
-    if obj is not None and obj.lemma_.lower() in entry.get("objects", {}):
-        return _trigger_or_none(verb, verb, entry["objects"][obj.lemma_.lower()], entry)
+    object_word = _listed_object(obj, entry.get("objects", {}))
+    if object_word is not None:
+        return _trigger_or_none(verb, verb, entry["objects"][object_word], entry)
     for child in children:
         if child.dep_ == "prep" and child.lower_ in entry.get("preps", {}):
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
@@ -365,6 +366,17 @@ def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
         if event_noun is not None:
             return _trigger_or_none(event_noun, verb, _noun_code(event_noun, lexicon), entry)
     return _trigger_or_none(verb, verb, entry.get("code"), entry)
+
+
+def _listed_object(obj: Token | None, objects: dict) -> str | None:
+    """The lemma that selects the code among a verb's objects: the object's, else a compound's ("ended
+    mediation efforts", "suspended aid deliveries")."""
+    if obj is None:
+        return None
+    for word in (obj, *(child for child in obj.children if child.dep_ == "compound")):
+        if word.lemma_.lower() in objects:
+            return word.lemma_.lower()
+    return None
 
 
 def _refined_by(value: str | dict | None, word: Token | None) -> str | None:

@@ -25,6 +25,8 @@ def code():
     ("text", "expected"),
     [
         # 04 consult
+        pytest.param("Norway ended its mediation efforts between the Sri Lankan government and the rebels.", "165",
+                     id="an object's compound selects the code: end mediation efforts"),
         pytest.param("Kenyan teachers called off a two-week strike after talks with the government.", "082",
                      id="particle with an object map: call off a strike"),
         pytest.param("Dock workers in Chittagong went on strike on Monday.", "143",
