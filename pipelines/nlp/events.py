@@ -603,6 +603,9 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = _own_country(actors1)
     actors2 = [_with_home_country(actor, sentence, context, roles=_DOMESTIC_TARGET_TYPES) for actor in actors2]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
+    if not actors1 and location_in_sentence and location["country_code"] and _is_state_action(code) \
+            and not _is_active(trigger.clause):
+        actors1 = [_place_authorities(location)]
     civilians_place = _trigger_place(trigger, context) or _place_after(trigger, sentence, context)
     actors2 = [_in_place_of_event(actor, civilians_place, True, civilians=True) if civilians_place else
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
@@ -830,6 +833,21 @@ def _unnamed_protesters(subjects: list[Token], lexicon: Lexicon) -> list[Actor]:
     participant, even a group no role table names (an event noun as subject, "a rally", is not)."""
     return [Actor(_phrase_text(_noun_phrase(head)), "", None, None) for head in subjects
             if head.pos_ == "NOUN" and head.lemma_.lower() not in lexicon.nouns]
+
+
+_STATE_ACTION_CODES = ("09", "115", "116", "172", "173", "174")
+"""Investigations, lawsuits, convictions, administrative sanctions, arrests and expulsions: acts of a state."""
+
+
+def _is_state_action(code: str) -> bool:
+    return code.startswith(_STATE_ACTION_CODES)
+
+
+def _place_authorities(location: dict) -> Actor:
+    """"A US national has been put under investigation in Italy", "was arrested in Lebanon": with no doer
+    named, a state action is the act of the authorities where it happened."""
+    country = location["country_code"]
+    return Actor(f"authorities in {location['name']}", country + "GOV", country, "GOV")
 
 
 def _own_country(actors: list[Actor]) -> list[Actor]:

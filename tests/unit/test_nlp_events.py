@@ -327,6 +327,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("08", "CHL", "CHL"), id="the end of a protest is toward whom the protest was"),
         pytest.param("Ethiopia and Eritrea renewed negotiations on a troop pullback.",
                      ("04", "ETH", "ERI"), id="coordinated subjects pair with each other over a target without country"),
+        pytest.param("Two British tourists were arrested in Dubai on Friday.",
+                     ("17", "ARE", "GBR"), id="an agentless arrest is by the authorities where it happened"),
         pytest.param("About 300 ethnic Serbs demonstrated on Sunday in Kosovo.",
                      ("14", "XKX", "XKX"), id="a protest without a named target is against the place it happens in"),
         pytest.param("Georgian opposition supporters staged a hunger strike in Tbilisi.",
