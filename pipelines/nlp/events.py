@@ -373,10 +373,19 @@ def _listed_object(obj: Token | None, objects: dict) -> str | None:
     mediation efforts", "suspended aid deliveries")."""
     if obj is None:
         return None
+    obj = _counted_noun(obj)
     for word in (obj, *(child for child in obj.children if child.dep_ == "compound")):
         if word.lemma_.lower() in objects:
             return word.lemma_.lower()
     return None
+
+
+def _counted_noun(word: Token) -> Token:
+    """What a quantity counts: "hundreds of villagers" -> villagers."""
+    if word.lemma_.lower() not in _QUANTITY_NOUNS:
+        return word
+    counted = [g for c in word.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    return counted[0] if counted else word
 
 
 def _refined_by(value: str | dict | None, word: Token | None) -> str | None:
@@ -384,6 +393,7 @@ def _refined_by(value: str | dict | None, word: Token | None) -> str | None:
     that depends on the object ("called off a strike", "placed on alert")."""
     if not isinstance(value, dict):
         return value
+    word = _counted_noun(word) if word is not None else None
     return value.get("objects", {}).get(word.lemma_.lower() if word is not None else None, value.get("code"))
 
 

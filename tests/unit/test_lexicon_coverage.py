@@ -25,6 +25,12 @@ def code():
     ("text", "expected"),
     [
         # 04 consult
+        pytest.param("Myanmar forced the UN envoy out of the country.", "166",
+                     id="force out of a country: expel"),
+        pytest.param("Soldiers forced out hundreds of villagers from their homes in Darfur.", "201",
+                     id="force people out of their homes: mass expulsion"),
+        pytest.param("Militias engaged in ethnic cleansing in the region.", "203",
+                     id="engage in: the object of 'in' names the event"),
         pytest.param("Norway ended its mediation efforts between the Sri Lankan government and the rebels.", "165",
                      id="an object's compound selects the code: end mediation efforts"),
         pytest.param("Kenyan teachers called off a two-week strike after talks with the government.", "082",
