@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.nlp import places
 from pipelines.nlp.entities import article_entities, extract_entities
 from pipelines.nlp.model import USED_COMPONENTS, load_nlp, model_id
 
@@ -156,6 +157,12 @@ def test_a_people_named_by_its_country_is_a_nationality_of_that_country(nlp):
     by_name = {e.canonical: e for e in entities}
     assert (by_name["Bosnian Serbs"].label, by_name["Bosnian Serbs"].country_code) == ("NORP", "BIH")
     assert by_name["American Airlines"].label == "ORG"
+
+
+@pytest.mark.parametrize(("name", "country"), [("Bosnia", "BIH"), ("Cape Verde", "CPV"), ("Yugoslavia", "SRB"),
+                                               ("Ceylon", "LKA"), ("Upper Volta", "BFA")])
+def test_short_and_former_country_names(name, country):
+    assert places.resolve_place(name).country_code == country
 
 
 def test_person_of_a_country(nlp):
