@@ -611,7 +611,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = [_place_target(location)]
     if not actors2 and (code[:2] == _PROTEST_ROOT or code[:3] == _PROTEST_EASED_CODE):
         actors2 = _own_country(actors1)
-    actors2 = [_with_home_country(actor, sentence, context, roles=_DOMESTIC_TARGET_TYPES) for actor in actors2]
+    actors2 = [_target_with_home_country(actor, actors1, sentence, context) for actor in actors2]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
     if not actors1 and location_in_sentence and location["country_code"] and _is_state_action(code) \
             and not _is_active(trigger.clause):
@@ -836,6 +836,13 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, a
     type_code = actor.type_code or ""
     return Actor(actor.name, country + type_code, country, actor.type_code, actor.via_pronoun)
 
+
+
+def _target_with_home_country(actor: Actor, actors1: list[Actor], sentence: Span, context: _ArticleContext) -> Actor:
+    """An untitled government, opposition, court or legislature as target takes the story's country, unless
+    that makes it the doer itself ("the president said the government would ...": no self-directed event)."""
+    placed = _with_home_country(actor, sentence, context, roles=_DOMESTIC_TARGET_TYPES)
+    return actor if any(placed.code == doer.code for doer in actors1) else placed
 
 
 def _unnamed_protesters(subjects: list[Token], lexicon: Lexicon) -> list[Actor]:

@@ -329,6 +329,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("04", "ETH", "ERI"), id="coordinated subjects pair with each other over a target without country"),
         pytest.param("Two British tourists were arrested in Dubai on Friday.",
                      ("17", "ARE", "GBR"), id="an agentless arrest is by the authorities where it happened"),
+        pytest.param("Kenya's president criticised the government over the delays.",
+                     ("11", "KEN", None), id="an untitled target does not become the doer itself"),
         pytest.param("About 300 ethnic Serbs demonstrated on Sunday in Kosovo.",
                      ("14", "XKX", "XKX"), id="a protest without a named target is against the place it happens in"),
         pytest.param("Georgian opposition supporters staged a hunger strike in Tbilisi.",
