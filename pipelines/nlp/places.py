@@ -47,8 +47,9 @@ CUED_CITY_POPULATION = 50_000
 MINOR_PLACE_POPULATION = 1000
 """Towns down to this size (GeoNames cities1000) resolve an entity the NER already calls a place."""
 
-_KIND_RANK = {"country": 0, "capital": 1, "region": 2, "city": 3, "continent": 4}
-"""Which sense wins when one name has several: country, capital, US state, then the biggest city."""
+_KIND_RANK = {"country": 0, "capital": 1, "region": 2, "continent": 3, "city": 4}
+"""Which sense wins when one name has several: country, capital, US state, continent or world region ("Asia",
+not the Philippine town), then the biggest city."""
 
 _VARIANT_DISCOUNT = 5
 """A city reached by a spelling variant counts as this many times smaller than one so named (Odessa)."""

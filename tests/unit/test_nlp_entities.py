@@ -165,6 +165,10 @@ def test_short_and_former_country_names(name, country):
     assert places.resolve_place(name).country_code == country
 
 
+def test_a_continent_wins_over_a_town_of_its_name():
+    assert places.resolve_place("Asia").country_code is None  # not Asia, Batangas (Philippines)
+
+
 def test_person_of_a_country(nlp):
     by_name = {e.canonical: e for e in article_entities(nlp("Queen Beatrix of the Netherlands visited Indonesia.")).entities}
     assert by_name["Queen Beatrix"].country_code == "NLD"
