@@ -165,8 +165,9 @@ def test_short_and_former_country_names(name, country):
     assert places.resolve_place(name).country_code == country
 
 
-def test_a_continent_wins_over_a_town_of_its_name():
-    assert places.resolve_place("Asia").country_code is None  # not Asia, Batangas (Philippines)
+@pytest.mark.parametrize("name", ["Asia", "Red Sea", "Atlantic", "North Sea"])
+def test_continents_and_seas_have_no_country(name):
+    assert places.resolve_place(name).country_code is None  # not Asia (Philippines), Red Sea state (Sudan)
 
 
 def test_person_of_a_country(nlp):
