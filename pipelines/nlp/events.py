@@ -681,6 +681,8 @@ def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], lis
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         objects.append(verb.head)
     for child in verb.children:
+        if child.dep_ == "nsubj" and _is_dateline(child):
+            continue
         if child.dep_ == "nsubj":
             subjects.append(verb.head if child.tag_ in _RELATIVE_TAGS and verb.dep_ == "relcl" else child)
         elif child.dep_ == "agent":
@@ -694,6 +696,22 @@ def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], lis
     if not subjects:
         subjects = _inherited_subjects(verb)
     return subjects, objects
+
+
+_DASHES = frozenset({"—", "–", "-", "--"})
+
+
+def _is_dateline(token: Token) -> bool:
+    """"BRUSSELS — Ukraine's defence minister appealed ...": the capitals before a dash at the start of a
+    paragraph say where the story was filed; the parser sometimes makes them a subject."""
+    words = [t for t in token.subtree if not t.is_punct]
+    if not words:
+        return False
+    start, end = words[0].i, words[-1].i
+    doc = token.doc
+    at_paragraph_start = start == token.sent.start or doc[start - 1].is_space
+    followed_by_dash = end + 1 < len(doc) and doc[end + 1].text in _DASHES
+    return at_paragraph_start and followed_by_dash and all(t.is_upper or not t.is_alpha for t in doc[start:end + 1])
 
 
 def _inherited_subjects(verb: Token) -> list[Token]:

@@ -245,6 +245,12 @@ def test_coordinated_modifiers_name_the_countries_of_the_group(code):
     assert {(e["actor1"]["country_code"], e["actor2"]["country_code"]) for e in events} == {("GRC", "TUR")}
 
 
+def test_a_dateline_is_not_a_participant(code):
+    events = code("Ukraine appeals to NATO\n\nBRUSSELS — Ukraine's defence minister appealed to NATO allies on Thursday.")
+    doers = {e["actor1"]["code"] for e in events if e["actor1"]}
+    assert "UKRGOV" in doers and "BELGOV" not in doers
+
+
 def test_a_date_after_a_preposition_does_not_select_a_code(code):
     codes = {e["event_code"] for e in code("Hungary and Austria agreed on Tuesday that their border should reopen.")}
     assert codes and "057" not in codes
