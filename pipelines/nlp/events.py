@@ -166,8 +166,12 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None) -> list[
     entities = article_entities(doc)
     context = _ArticleContext(doc, entities, _published_date(published_at))
     events: dict[str, dict] = {}
-    for sentence in doc.sents:
-        if _is_sports(sentence):
+    sentences = list(doc.sents)
+    sports = [_is_sports(sentence) for sentence in sentences]
+    if sentences and sum(sports) >= _SPORTS_ARTICLE_SHARE * len(sentences):
+        return []  # a match report: even its sentences without sports words ("the Italians attacked") are sport
+    for sentence, is_sports in zip(sentences, sports):
+        if is_sports:
             continue
         by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence)]
         coded = _main_clause_events(by_trigger, _without_adjunct_events(by_trigger))
@@ -300,6 +304,11 @@ def _published_date(published_at: str | None) -> dt.date | None:
         return date_parser.isoparse(published_at).date()
     except (ValueError, OverflowError):
         return None
+
+
+_SPORTS_ARTICLE_SHARE = 0.4
+"""An article whose sentences are this often sport is a match report; a political story that mentions a
+match (a stadium attack) has fewer."""
 
 
 def _is_sports(sentence: Span) -> bool:

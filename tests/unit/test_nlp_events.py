@@ -125,6 +125,16 @@ def test_football_match_report_has_no_events(code):
     assert code(text) == []
 
 
+def test_a_match_report_codes_nothing_even_in_sentences_without_sports_words(code):
+    text = (
+        "Late goal sends Brazil past Argentina in qualifier\n\n"
+        "Brazil beat Argentina 2-1 in Rio on Tuesday with a header in the 88th minute. "
+        "The Argentines attacked relentlessly in the closing stages and hit the post twice. "
+        "Brazil's coach praised his defenders. More than 60,000 fans packed the stadium."
+    )
+    assert code(text) == []
+
+
 def test_weather_and_markets_have_no_events(code):
     assert code("A storm killed 20 people in Texas.") == []
     assert code("Oil prices rose sharply in London on Monday.") == []
