@@ -325,8 +325,8 @@ def _choose_place_senses(mentions: list[_Mention], owner_of_token: list) -> None
     """Settle names with senses in several countries by the article's other places.
 
     A name the main gazetteer knows keeps its most likely sense ("Georgia", the country) unless the
-    article names towns or regions of another sense's country and none of its own ("Georgia and South
-    Carolina"); a town only the fallback table knows takes the sense in a country the article names,
+    article names towns or regions of another sense's country and nothing of its own ("Georgia and South
+    Carolina"; "Moscow" in a story from New York that names Russia stays Russian); a town only the fallback table knows takes the sense in a country the article names,
     else the biggest. A place no table knows takes the country of the place it is said to be in
     ("Qamishli in northeastern Syria"), else the only country the article names, if it names one.
     Continents and regions of several countries ("the Middle East") stay without a country.
@@ -349,6 +349,12 @@ def _choose_place_senses(mentions: list[_Mention], owner_of_token: list) -> None
             if country is None and len(named) == 1:
                 country = next(iter(named))
             mention.country_code = country
+    def named_elsewhere(mention: _Mention) -> set[str]:
+        """Countries the article names by other mentions: "Moscow" stays Russia's capital in a story from
+        New York that also names Russia."""
+        key = places.normalize_name(mention.text)
+        return {m.country_code for m in mentions if m.country_code and places.normalize_name(m.text) != key}
+
     for mention in place_mentions:
         senses = places.resolve_place_senses(mention.text)
         if len(senses) < 2 or mention.country_code != senses[0].country_code:
@@ -358,7 +364,7 @@ def _choose_place_senses(mentions: list[_Mention], owner_of_token: list) -> None
             m.country_code for m in place_mentions
             if m.place_kind in ("region", "city") and m.country_code and places.normalize_name(m.text) != key
         }
-        if senses[0].country_code in local:
+        if senses[0].country_code in local or senses[0].country_code in named_elsewhere(mention):
             continue
         other = next((p for p in senses[1:] if p.country_code in local and p.kind in ("region", "city")), None)
         if other is not None:

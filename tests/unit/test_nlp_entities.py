@@ -170,6 +170,11 @@ def test_continents_and_seas_have_no_country(name):
     assert places.resolve_place(name).country_code is None  # not Asia (Philippines), Red Sea state (Sudan)
 
 
+def test_a_capital_stays_in_its_country_when_the_article_names_that_country(nlp):
+    text = "NEW YORK — Russia vetoed the resolution. Britain and France accused Moscow of holding food security hostage."
+    assert _places(nlp, text)["Moscow"] == ("GPE", "RUS")  # not Moscow, Idaho, though New York is named
+
+
 def test_person_of_a_country(nlp):
     by_name = {e.canonical: e for e in article_entities(nlp("Queen Beatrix of the Netherlands visited Indonesia.")).entities}
     assert by_name["Queen Beatrix"].country_code == "NLD"
