@@ -598,6 +598,9 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     actors1 = [_with_home_country(a, sentence, context) for a in _actors(subjects, context)]
     actors2 = _actors(objects, context)
     excluded = {token.i for head in subjects + _instruments_of(trigger) for token in head.subtree}
+    if trigger.code[:2] in _TOPIC_ROOTS:  # "renewed negotiations on an Israeli troop pullback": a topic
+        excluded |= {t.i for word in (trigger.clause, trigger.word) for child in word.children
+                     if child.dep_ == "prep" and child.lower_ == "on" for t in child.subtree}
     if not any(actor.country_code for actor in actors2):
         deeper = _first_actors(_deeper_targets(trigger.clause, excluded), context)
         if not actors2 or any(actor.country_code for actor in deeper):
