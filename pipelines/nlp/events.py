@@ -747,7 +747,7 @@ _STATEMENT_NOUNS = frozenset({"statement", "declaration", "communique", "communi
 """What an actor issues: "issued a declaration demanding ..." is the issuer's demand."""
 
 
-_STATIVE_PARTICIPLES = frozenset({"oppose", "commit", "dedicate", "determine"})
+_STATIVE_PARTICIPLES = frozenset({"oppose", "commit", "dedicate", "determine", "engage"})
 """Participles that describe their subject's stance, not something done to it: "Israel is opposed to French
 mediation", "Vietnam is committed to opening up its economy"."""
 

@@ -335,6 +335,8 @@ def test_a_circumstance_is_not_the_target(code):
                      ("16", "IGO", "MLI"), id="an announced cut in aid is the decision, not a threat"),
         pytest.param("Prisoners rioted at a jail in Kabul on Monday.",
                      ("14", "AFG", "AFG"), id="whoever protests is a participant, even a group no role table names"),
+        pytest.param("Sudanese troops were engaged in heavy fighting with Chadian rebels.",
+                     ("19", "SDN", "TCD"), id="a stance participle's subject is the doer (were engaged in)"),
         pytest.param("Poland is opposed to German plans for the pipeline.",
                      ("12", "POL", "DEU"), id="a stance participle's subject is the doer (is opposed to)"),
         pytest.param("Greece condemned as a provocation Turkey's arrest of ethnic Greek fishermen in Cyprus.",
