@@ -49,10 +49,10 @@ _PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
 decision", "willing to send material to help defend Saudi Arabia"."""
 _STATEMENT_CODE = "010"
 _PLACE_TARGET_CODES = frozenset({"042", "171"})
+"""A visit, and destruction of property ("blew up power lines near Kabul"), are against their place's country."""
 _FORCE_POSTURE_ROOT = "15"
 """A show of force at a foreign place ("troops remained on alert in the West Bank") is aimed at its country;
 at home ("police were deployed in Lagos") at nobody named."""
-"""A visit, and destruction of property ("blew up power lines near Kabul"), are against their place's country."""
 _PROTEST_ROOT = "14"
 _PROTEST_EASED_CODE = "082"
 """Ease political dissent ("called off the strike"): the end of a protest is toward whom the protest was."""
@@ -393,8 +393,13 @@ def _counted_noun(word: Token) -> Token:
     """What a quantity counts: "hundreds of villagers" -> villagers."""
     if word.lemma_.lower() not in _QUANTITY_NOUNS:
         return word
-    counted = [g for c in word.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-    return counted[0] if counted else word
+    return _of_object(word) or word
+
+
+def _of_object(word: Token) -> Token | None:
+    """The object of the word's "of" complement: "thousands of students" -> students."""
+    return next((g for c in word.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                 if g.dep_ == "pobj"), None)
 
 
 def _refined_by(value: str | dict | None, word: Token | None) -> str | None:
@@ -442,13 +447,8 @@ def _counted_event(obj: Token, lexicon: Lexicon) -> Token | None:
     """The event noun a light verb's object names, directly or through a measure ("a series of raids")."""
     if obj.lemma_.lower() in lexicon.nouns:
         return obj
-    if obj.lemma_.lower() in _MEASURE_NOUNS:
-        for child in obj.children:
-            if child.dep_ == "prep" and child.lower_ == "of":
-                for noun in child.children:
-                    if noun.dep_ == "pobj" and noun.lemma_.lower() in lexicon.nouns:
-                        return noun
-    return None
+    measured = _of_object(obj) if obj.lemma_.lower() in _MEASURE_NOUNS else None
+    return measured if measured is not None and measured.lemma_.lower() in lexicon.nouns else None
 
 
 def _noun_code(noun: Token, lexicon: Lexicon) -> str | None:
@@ -973,8 +973,8 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         actor = _entity_actor(person, [], context) if person else None
         return Actor(actor.name, actor.code, actor.country_code, actor.type_code, via_pronoun=True) if actor else None
     if head.lemma_.lower() in _QUANTITY_NOUNS and context.entities.entity_at(head) is None:
-        counted = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-        counted_actor = _actor(counted[0], context) if counted else None
+        counted = _of_object(head)
+        counted_actor = _actor(counted, context) if counted is not None else None
         if counted_actor is not None and (counted_actor.country_code or counted_actor.type_code
                                           or counted_actor.ethnic_group):
             return counted_actor
