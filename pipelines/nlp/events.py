@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import yaml
@@ -144,6 +144,15 @@ class Actor:
     via_pronoun: bool = False
     ethnic_group: bool = False
     """"Ethnic Albanians": the nationality names the group, not the state; the country is where they are."""
+
+    @classmethod
+    def of(cls, name: str, country: str | None, type_code: str | None, **flags) -> "Actor":
+        """An actor whose CAMEO-style code is its country plus its role ("RUS" + "GOV")."""
+        return cls(name, (country or "") + (type_code or ""), country, type_code, **flags)
+
+    def in_country(self, country: str) -> "Actor":
+        """The same participant, placed in a country."""
+        return replace(self, code=country + (self.type_code or ""), country_code=country)
 
     def as_record(self) -> dict:
         return {"name": self.name, "code": self.code, "country_code": self.country_code, "type_code": self.type_code}
@@ -616,7 +625,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if code[:2] == "13" and not any(actor.country_code for actor in actors2):
         actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
-    location, location_in_sentence = _location(trigger, sentence, used_tokens, context)
+    trigger_place = _trigger_place(trigger, context)
+    location, location_in_sentence = _location(trigger_place, sentence, used_tokens, context)
     if not actors2 and location_in_sentence and location["country_code"] and (
             code[:2] in _PLACE_TARGET_ROOTS or code[:3] in _PLACE_TARGET_CODES or _is_place_measure(trigger, lexicon)
             or (code[:2] == _FORCE_POSTURE_ROOT and all(a.country_code != location["country_code"] for a in actors1))):
@@ -628,7 +638,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if not actors1 and location_in_sentence and location["country_code"] and _is_state_action(code) \
             and not _is_active(trigger.clause):
         actors1 = [_place_authorities(location)]
-    civilians_place = _trigger_place(trigger, context) or _place_after(trigger, sentence, context)
+    civilians_place = trigger_place or _place_after(trigger, sentence, context)
     actors2 = [_in_place_of_event(actor, civilians_place, True, civilians=True) if civilians_place else
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
     event_date = _event_date(trigger, sentence, context.published)
@@ -863,8 +873,7 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, a
     country = _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
     if country is None:
         return actor
-    type_code = actor.type_code or ""
-    return Actor(actor.name, country + type_code, country, actor.type_code, actor.via_pronoun)
+    return actor.in_country(country)
 
 
 
@@ -878,7 +887,7 @@ def _target_with_home_country(actor: Actor, actors1: list[Actor], sentence: Span
 def _unnamed_protesters(subjects: list[Token], lexicon: Lexicon) -> list[Actor]:
     """"Prisoners rioted", "Islamic fundamentalists continued their hunger strike": whoever protests is a
     participant, even a group no role table names (an event noun as subject, "a rally", is not)."""
-    return [Actor(_phrase_text(_noun_phrase(head)), "", None, None) for head in subjects
+    return [Actor.of(_phrase_text(_noun_phrase(head)), None, None) for head in subjects
             if head.pos_ == "NOUN" and head.lemma_.lower() not in lexicon.nouns]
 
 
@@ -894,7 +903,7 @@ def _place_authorities(location: dict) -> Actor:
     """"A US national has been put under investigation in Italy", "was arrested in Lebanon": with no doer
     named, a state action is the act of the authorities where it happened."""
     country = location["country_code"]
-    return Actor(f"authorities in {location['name']}", country + "GOV", country, "GOV")
+    return Actor.of(f"authorities in {location['name']}", country, "GOV")
 
 
 def _own_country(actors: list[Actor]) -> list[Actor]:
@@ -904,7 +913,7 @@ def _own_country(actors: list[Actor]) -> list[Actor]:
     if len(countries) != 1:
         return []
     (country,) = countries
-    return [Actor(country, country, country, None)]
+    return [Actor.of(country, country, None)]
 
 
 def _is_place_measure(trigger: _Trigger, lexicon: Lexicon) -> bool:
@@ -920,7 +929,7 @@ def _is_place_measure(trigger: _Trigger, lexicon: Lexicon) -> bool:
 def _place_target(location: dict) -> Actor:
     """Violence against a place ("struck an airport near Damascus") or a measure on it targets its country."""
     country = location["country_code"]
-    return Actor(location["name"], country, country, None)
+    return Actor.of(location["name"], country, None)
 
 
 def _caused_by_non_agent(trigger: _Trigger, lexicon: Lexicon) -> bool:
@@ -956,7 +965,7 @@ def _coordinated_actors(head: Token, context: _ArticleContext) -> list[Actor]:
     if len(countries) < 2:
         return [actor]
     type_code = actor.type_code
-    return [Actor(actor.name, country + (type_code or ""), country, type_code) for country in countries]
+    return [Actor.of(actor.name, country, type_code) for country in countries]
 
 
 def _actor(head: Token, context: _ArticleContext) -> Actor | None:
@@ -966,12 +975,12 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         if reporter is not None:
             actor = _actor(reporter, context)
             if actor is not None:
-                return Actor(actor.name, actor.code, actor.country_code, actor.type_code, via_pronoun=True)
+                return replace(actor, via_pronoun=True)
         if head.lower_ not in _PERSONAL_PRONOUNS:
             return None
         person = context.person_before(head)
         actor = _entity_actor(person, [], context) if person else None
-        return Actor(actor.name, actor.code, actor.country_code, actor.type_code, via_pronoun=True) if actor else None
+        return replace(actor, via_pronoun=True) if actor else None
     if head.lemma_.lower() in _QUANTITY_NOUNS and context.entities.entity_at(head) is None:
         counted = _of_object(head)
         counted_actor = _actor(counted, context) if counted is not None else None
@@ -997,7 +1006,7 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
             return _entity_actor(organisation, [], context)
     if type_code is None and country is None:
         return _possessor_actor(head, context)
-    return Actor(_phrase_text(phrase), (country or "") + (type_code or ""), country, type_code)
+    return Actor.of(_phrase_text(phrase), country, type_code)
 
 
 def _ethnic_group(head: Token, phrase: list[Token], context: _ArticleContext) -> Actor:
@@ -1006,7 +1015,7 @@ def _ethnic_group(head: Token, phrase: list[Token], context: _ArticleContext) ->
     _events_of)."""
     type_code = role_type(phrase)
     country = _residence(head, context)
-    return Actor(_phrase_text(phrase), (country or "") + (type_code or ""), country, type_code, ethnic_group=not country)
+    return Actor.of(_phrase_text(phrase), country, type_code, ethnic_group=not country)
 
 
 def _residence(head: Token, context: _ArticleContext) -> str | None:
@@ -1026,7 +1035,7 @@ def _in_place_of_event(actor: Actor, location: dict | None, located: bool, civil
     if not placed or not located or not location or not location["country_code"]:
         return actor
     country = location["country_code"]
-    return Actor(actor.name, country + (actor.type_code or ""), country, actor.type_code, actor.via_pronoun)
+    return replace(actor.in_country(country), ethnic_group=False)
 
 
 _QUANTITY_NOUNS = frozenset({"ten", "hundred", "thousand", "million", "dozen", "score", "group", "number", "crowd",
@@ -1088,12 +1097,12 @@ def _entity_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleC
     if entity.label in ("PERSON", "ORG", "NORP"):
         country = entity.country_code or _country_in(phrase, context)
         type_code = entity.actor_type or role_type(phrase)
-        return Actor(entity.canonical, (country or "") + (type_code or ""), country, type_code)
+        return Actor.of(entity.canonical, country, type_code)
     if entity.place_kind == "capital":
-        return Actor(entity.canonical, entity.country_code + "GOV", entity.country_code, "GOV")
+        return Actor.of(entity.canonical, entity.country_code, "GOV")
     if entity.place_kind == "country" or entity.actor_type:
         type_code = entity.actor_type or role_type(phrase)
-        return Actor(entity.canonical, entity.country_code + (type_code or ""), entity.country_code, type_code)
+        return Actor.of(entity.canonical, entity.country_code, type_code)
     return None
 
 
@@ -1179,12 +1188,11 @@ def _instruments(clause: Token, subjects: list[Token]) -> list[Token]:
 
 
 def _location(
-    trigger: _Trigger, sentence: Span, used_tokens: set[int], context: _ArticleContext
+    trigger_place: dict | None, sentence: Span, used_tokens: set[int], context: _ArticleContext
 ) -> tuple[dict | None, bool]:
-    """Where: a place the trigger is located at, else a place of the sentence, else the dateline."""
-    place = _trigger_place(trigger, context)
-    if place is not None:
-        return place, True
+    """Where: the place the trigger is located at, else a place of the sentence, else the dateline."""
+    if trigger_place is not None:
+        return trigger_place, True
     by_token = context.entities.by_token
     for token in sentence:
         entity = by_token[token.i]
