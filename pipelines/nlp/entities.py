@@ -326,7 +326,8 @@ def _choose_place_senses(mentions: list[_Mention], owner_of_token: list) -> None
 
     A name the main gazetteer knows keeps its most likely sense ("Georgia", the country) unless the
     article names towns or regions of another sense's country and nothing of its own ("Georgia and South
-    Carolina"; "Moscow" in a story from New York that names Russia stays Russian); a town only the fallback table knows takes the sense in a country the article names,
+    Carolina"; "Moscow" in a story from New York that names Russia stays Russian); a town only the
+    fallback table knows takes the sense in a country the article names,
     else the biggest. A place no table knows takes the country of the place it is said to be in
     ("Qamishli in northeastern Syria"), else the only country the article names, if it names one.
     Continents and regions of several countries ("the Middle East") stay without a country.
