@@ -57,7 +57,8 @@ class KafkaRecord(NamedTuple):
 
 
 class StopPolicy(NamedTuple):
-    """When a partition stops being read: after `idle_seconds` without records, or at `deadline` (epoch s)."""
+    """When a partition stops being read: after `idle_seconds` confirmed caught up by the broker, or at `deadline`
+    (epoch s)."""
 
     idle_seconds: float | None = None
     deadline: float | None = None
@@ -66,6 +67,9 @@ class StopPolicy(NamedTuple):
 PUBLISH_DELIVERY_TIMEOUT_MS = 24 * 3600 * 1000
 """How long PublishToKafka keeps retrying a send through a broker outage before it fails the bundle."""
 _END_OFFSETS_TIMEOUT_MS = 5000
+_MAX_IDLE_CHECK_GAP_SECONDS = 5.0
+"""Idle time counts only while the broker confirms the partition caught up check after check; a longer gap
+between checks (an outage, a stalled runner) starts the count again."""
 
 
 def topic_uri(topic: str) -> str:
@@ -174,7 +178,8 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
 
     def setup(self):
         self._consumers: dict[TopicPartition, KafkaConsumer] = {}
-        self._last_record_at: dict[TopicPartition, float] = {}
+        # per partition: since when, and when last, the broker confirmed it caught up
+        self._caught_up: dict[TopicPartition, tuple[float, float]] = {}
 
     def teardown(self):
         for consumer in self._consumers.values():
@@ -190,15 +195,22 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         return consumer
 
     def _should_stop(self, tp: TopicPartition, consumer: KafkaConsumer) -> bool:
-        """At the deadline; or idle for `idle_seconds` and confirmed caught up by the broker, so that a broker
-        outage (during which polls return nothing) is not taken for the end of the input."""
+        """At the deadline; or after `idle_seconds` during which the broker confirmed, check after check, that
+        the partition is caught up: a broker outage (polls return nothing) or a stall is not idle time, and
+        records produced just after the broker comes back are still read."""
         now = time.time()
         if self._stop.deadline is not None and now >= self._stop.deadline:
             return True
-        idle_since = self._last_record_at.setdefault(tp, now)
-        if self._stop.idle_seconds is None or now - idle_since < self._stop.idle_seconds:
+        if self._stop.idle_seconds is None:
             return False
-        return consumer.position(tp) >= consumer.end_offsets([tp], timeout_ms=_END_OFFSETS_TIMEOUT_MS)[tp]
+        if consumer.position(tp) < consumer.end_offsets([tp], timeout_ms=_END_OFFSETS_TIMEOUT_MS)[tp]:
+            self._caught_up.pop(tp, None)
+            return False
+        since, last_check = self._caught_up.get(tp, (now, now))
+        if now - last_check > _MAX_IDLE_CHECK_GAP_SECONDS:
+            since = now
+        self._caught_up[tp] = (since, now)
+        return now - since >= self._stop.idle_seconds
 
     @beam.DoFn.unbounded_per_element()
     def process(self, element, tracker=beam.DoFn.RestrictionParam(),
@@ -215,7 +227,7 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
             if not error.retriable:
                 raise
             LOG.warning("reading %s:%s: %s; retrying in %.0f s", *element, error, RETRY_SECONDS)
-            self._last_record_at[TopicPartition(*element)] = time.time()  # an outage is not idle time
+            self._caught_up.pop(TopicPartition(*element), None)  # an outage is not idle time
             tracker.defer_remainder(Duration(seconds=RETRY_SECONDS))
 
     def _read_records(self, element, tracker, watermark):
@@ -231,7 +243,7 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
             self._advance_idle_watermark(watermark)
             tracker.defer_remainder(Duration(seconds=0.2))
             return
-        self._last_record_at[tp] = time.time()
+        self._caught_up.pop(tp, None)
         stage_log.reached("read", (record.key for record in records))
         for record in records:
             if not tracker.try_claim(record.offset):
