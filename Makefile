@@ -34,13 +34,13 @@ $(PRISM):
 	GOBIN=$(abspath $(CACHE)/bin) go install github.com/apache/beam/sdks/v2/go/cmd/prism@v$(BEAM_VERSION)
 
 kafka-up: setup ## start the local single-node KRaft broker (idempotent) and create the topics
-	$(BIN)/python -m pipelines.local_kafka up --port $(KAFKA_PORT)
+	$(BIN)/python -m pipelines.devtools.local_kafka up --port $(KAFKA_PORT)
 
 kafka-down: ## stop the local broker
-	$(BIN)/python -m pipelines.local_kafka down --port $(KAFKA_PORT)
+	$(BIN)/python -m pipelines.devtools.local_kafka down --port $(KAFKA_PORT)
 
 kafka-status: ## is the local broker up? which topics?
-	$(BIN)/python -m pipelines.local_kafka status --port $(KAFKA_PORT)
+	$(BIN)/python -m pipelines.devtools.local_kafka status --port $(KAFKA_PORT)
 
 demo: kafka-up ## the main job: produce examples/ to Kafka, stream them through Beam + spaCy, print the summary
 	rm -rf $(DEMO_OUT)

@@ -8,7 +8,7 @@ maximum), then at fixed fractions of that maximum.
 
 Run alone (`python -m benchmarks.streaming --fractions 0.5 --maximum 14.99 --stages`) it measures
 latency only, at fractions of a given maximum, and with `--stages` breaks it down by stage from
-the stream's stage log (`pipelines/stage_log.py`): per stage p50/p95/p99, and the mean of each
+the stream's stage log (`pipelines/devtools/stage_log.py`): per stage p50/p95/p99, and the mean of each
 stage over the slowest 5% of articles.
 """
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 
-from pipelines.local_kafka import DEFAULT_TOPICS, LocalKafka
+from pipelines.devtools.local_kafka import DEFAULT_TOPICS, LocalKafka
 
 REPO = Path(__file__).resolve().parents[1]
 PRISM = Path(os.environ.get("EVENTWIRE_PRISM", REPO / ".cache" / "bin" / "prism"))

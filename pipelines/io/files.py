@@ -9,7 +9,7 @@ from typing import Iterator
 
 import apache_beam as beam
 
-from pipelines.io.kafka import KafkaRecord, Receipt
+from pipelines.io.records import KafkaRecord, Receipt
 
 
 def open_lines(path: str):

@@ -30,30 +30,13 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from pipelines import stage_log
+from pipelines.devtools import stage_log
 from pipelines.io.kafka_config import KafkaConfig
+from pipelines.io.records import KafkaRecord, Receipt
 
 LOG = logging.getLogger(__name__)
 UNBOUNDED_END = sys.maxsize
 RETRY_SECONDS = 1.0  # pause before reading or committing again after a retriable broker error (broker down)
-
-
-class Receipt(NamedTuple):
-    """Where a record came from: enough to trace it and to commit its offset."""
-
-    uri: str
-    partition: int | None
-    offset: int
-
-    def origin(self) -> dict:
-        return {"uri": self.uri, "partition": self.partition, "offset": self.offset}
-
-
-class KafkaRecord(NamedTuple):
-    receipt: Receipt
-    key: bytes | None
-    value: bytes
-    timestamp_ms: int
 
 
 class StopPolicy(NamedTuple):

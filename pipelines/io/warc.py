@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import trafilatura
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.io.kafka import KafkaRecord, Receipt
+from pipelines.io.records import KafkaRecord, Receipt
 
 
 def article_from_html(url: str, html: bytes, warc_date: str | None) -> dict:

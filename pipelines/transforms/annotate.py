@@ -25,7 +25,8 @@ from apache_beam.utils.shared import Shared
 from apache_beam.utils.timestamp import Timestamp
 from apache_beam.utils.windowed_value import WindowedValue
 
-from pipelines import __version__, stage_log
+from pipelines import __version__
+from pipelines.devtools import stage_log
 from pipelines.articles import dead_letter, utc_now
 from pipelines.nlp.model import load_nlp, model_id
 from pipelines.nlp.records import annotated_record, article_text

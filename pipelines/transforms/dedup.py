@@ -19,7 +19,8 @@ from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import Duration
 
-from pipelines import schemas, stage_log
+from pipelines import schemas
+from pipelines.devtools import stage_log
 
 DUPLICATES = "duplicates"
 

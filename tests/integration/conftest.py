@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipelines.local_kafka import DEFAULT_TOPICS, LocalKafka, LocalKafkaError
+from pipelines.devtools.local_kafka import DEFAULT_TOPICS, LocalKafka, LocalKafkaError
 
 
 def free_ports(count: int) -> list[int]:

@@ -18,7 +18,7 @@ import pytest
 
 from pipelines import schemas
 from pipelines.articles import Limits
-from pipelines.local_kafka import DEFAULT_TOPICS, LocalKafka
+from pipelines.devtools.local_kafka import DEFAULT_TOPICS, LocalKafka
 from tests.integration.faults import (avro_files, bad_batch, decoded_topic, end_offsets, expected_reason, finish,
                                       kill_group, produce_keyed, start_stream, tail, wait_until)
 from tests.integration.streaming import (article_id, avro_records, committed_offsets, read_topic, real_articles,

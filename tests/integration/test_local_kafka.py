@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
-from pipelines.local_kafka import DEFAULT_TOPICS, REPO_ROOT, LocalKafka, LocalKafkaError
+from pipelines.devtools.local_kafka import DEFAULT_TOPICS, REPO_ROOT, LocalKafka, LocalKafkaError
 
 
 @pytest.mark.integration
@@ -69,7 +69,7 @@ def test_cli_up_status_down_lifecycle(tmp_path: Path, free_port_pair: tuple[int,
 
     def cli(command: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "pipelines.local_kafka", command, *options],
+            [sys.executable, "-m", "pipelines.devtools.local_kafka", command, *options],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,

@@ -11,7 +11,7 @@ from apache_beam.transforms.window import TimestampedValue
 
 from pipelines import schemas
 from pipelines.io.avro_files import WriteWindowedAvro, content_file_name
-from pipelines.io.kafka import KafkaRecord, Receipt
+from pipelines.io.records import KafkaRecord, Receipt
 from pipelines.transforms.dedup import DUPLICATES, Deduplicate, ids_already_written
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from apache_beam.options.pipeline_options import FlinkRunnerOptions
 
-from pipelines.local_kafka import DEFAULT_TOPICS
+from pipelines.devtools.local_kafka import DEFAULT_TOPICS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_SERVICES = {

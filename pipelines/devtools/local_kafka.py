@@ -4,7 +4,7 @@ The broker runs from the jars that `make setup` copies from Maven Central
 (org.apache.kafka:kafka_2.13), so every local run and integration test talks to real
 Kafka rather than a mock. Use it as a library (`LocalKafka`) or from the shell:
 
-    python -m pipelines.local_kafka {up,down,status} [--port 9092] [--controller-port 9093] [--home .kafka]
+    python -m pipelines.devtools.local_kafka {up,down,status} [--port 9092] [--controller-port 9093] [--home .kafka]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ DEFAULT_TOPICS: dict[str, int] = {
     "articles.dlq": 1,
 }
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 LIBS_ENV_VAR = "EVENTWIRE_KAFKA_LIBS"
 DEFAULT_LIBS = REPO_ROOT / ".cache" / "kafka-libs"
 
