@@ -6,31 +6,33 @@ from collections import Counter
 
 from apache_beam.metrics.metric import MetricsFilter
 
+from pipelines import counters as names
+
 
 def run_counters(result) -> Counter:
     """The pipeline's `eventwire` counters (committed values where the runner reports them)."""
     counters = Counter()
-    for counter in result.metrics().query(MetricsFilter().with_namespace("eventwire"))["counters"]:
+    for counter in result.metrics().query(MetricsFilter().with_namespace(names.NAMESPACE))["counters"]:
         value = counter.committed if counter.committed is not None else counter.attempted
         counters[counter.key.metric.name] += value or 0
     return counters
 
 
 def accounting(counters: Counter) -> dict:
-    dead_letters = {name.split(".", 1)[1]: count for name, count in counters.items() if name.startswith("dead_letter.")}
-    annotated, duplicates, skipped = counters["annotated"], counters["duplicates"], counters["skipped_complete"]
+    dead_letters = {name.split(".", 1)[1]: count for name, count in counters.items() if name.startswith(names.DEAD_LETTER_PREFIX)}
+    annotated, duplicates, skipped = counters[names.ANNOTATED], counters[names.DUPLICATES], counters[names.SKIPPED_COMPLETE]
     return {
-        "articles_in": counters["articles_in"],
+        "articles_in": counters[names.ARTICLES_IN],
         "annotated": annotated,
         "dead_lettered": sum(dead_letters.values()),
         "dead_letters_by_reason": dict(sorted(dead_letters.items())),
         "duplicates": duplicates,
         "skipped_complete": skipped,
-        "balanced": counters["articles_in"] == annotated + sum(dead_letters.values()) + duplicates + skipped,
-        "entities": counters["entities"],
-        "events": counters["events"],
+        "balanced": counters[names.ARTICLES_IN] == annotated + sum(dead_letters.values()) + duplicates + skipped,
+        "entities": counters[names.ENTITIES],
+        "events": counters[names.EVENTS],
         "events_by_root_code": {name.split(".", 1)[1]: count for name, count in sorted(counters.items())
-                                if name.startswith("events_root.")},
+                                if name.startswith(names.EVENTS_ROOT_PREFIX)},
     }
 
 

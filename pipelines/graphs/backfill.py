@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 
-from pipelines import schemas
+from pipelines import counters, schemas
 from pipelines.io.avro_files import WriteDatePartitionedAvro, WriteSingleAvroFile, complete_partitions, date_partition
 from pipelines.io.files import ReadArticleFiles
 from pipelines.io.kafka import OffsetBounds, ReadFromKafka
@@ -46,7 +45,7 @@ def articles_dir(output: str) -> str:
 class _SkipCompletePartitions(beam.DoFn):
     def __init__(self, complete: frozenset[str]):
         self._complete = complete
-        self.skipped = Metrics.counter("eventwire", "skipped_complete")
+        self.skipped = counters.counter(counters.SKIPPED_COMPLETE)
 
     def process(self, tracked):
         if date_partition(tracked[1]["published_at"]) in self._complete:

@@ -17,10 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import FixedWindows, GlobalWindows
 
-from pipelines import schemas
+from pipelines import counters, schemas
 
 
 def window_folder(window_start_epoch: float) -> str:
@@ -35,7 +34,7 @@ def content_file_name(shard: int, record_ids: list[str]) -> str:
 class _WriteWindowFile(beam.DoFn):
     def __init__(self, output_dir: str, schema_name: str, id_field: str):
         self._output_dir, self._schema_name, self._id_field = output_dir, schema_name, id_field
-        self.files = Metrics.counter("eventwire", "avro_files_written")
+        self.files = counters.counter(counters.AVRO_FILES_WRITTEN)
 
     def process(self, element, window=beam.DoFn.WindowParam):
         shard, tracked = element
@@ -88,8 +87,8 @@ class _WritePartitionFile(beam.DoFn):
     def __init__(self, output_dir: str, schema_name: str, id_field: str, volatile_fields: tuple[str, ...]):
         self._output_dir, self._schema_name, self._id_field = output_dir, schema_name, id_field
         self._volatile_fields = volatile_fields
-        self.rewritten = Metrics.counter("eventwire", "partitions_written")
-        self.unchanged = Metrics.counter("eventwire", "partitions_unchanged")
+        self.rewritten = counters.counter(counters.PARTITIONS_WRITTEN)
+        self.unchanged = counters.counter(counters.PARTITIONS_UNCHANGED)
 
     def process(self, element):
         partition, records = element

@@ -22,7 +22,6 @@ from typing import Callable, NamedTuple
 import apache_beam as beam
 from apache_beam.io.restriction_trackers import OffsetRange, OffsetRestrictionTracker
 from apache_beam.io.watermark_estimators import ManualWatermarkEstimator
-from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import FixedWindows, TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 from apache_beam.utils.windowed_value import WindowedValue
@@ -30,6 +29,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
+from pipelines import counters
 from pipelines.devtools import stage_log
 from pipelines.io.kafka_config import KafkaConfig
 from pipelines.io.records import KafkaRecord, Receipt
@@ -148,7 +148,7 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         self._restrictions = _PartitionRestrictions(config, group_id, start_from, bounds)
         self._poll_timeout_ms = poll_timeout_ms
         self._watermark_lag = watermark_lag_seconds
-        self.records_read = Metrics.counter("eventwire", "kafka_records_read")
+        self.records_read = counters.counter(counters.KAFKA_RECORDS_READ)
 
     def initial_restriction(self, element):
         return self._restrictions.initial_restriction(element)
@@ -334,7 +334,7 @@ class _CommitForward(beam.DoFn):
 
     def __init__(self, config: KafkaConfig, group_id: str):
         self._config, self._group_id = config, group_id
-        self.commits = Metrics.counter("eventwire", "offset_commits")
+        self.commits = counters.counter(counters.OFFSET_COMMITS)
 
     def setup(self):
         self._consumer = _consumer(self._config, self._group_id)

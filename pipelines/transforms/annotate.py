@@ -20,12 +20,11 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import NamedTuple
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 from apache_beam.utils.shared import Shared
 from apache_beam.utils.timestamp import Timestamp
 from apache_beam.utils.windowed_value import WindowedValue
 
-from pipelines import __version__
+from pipelines import __version__, counters
 from pipelines.devtools import stage_log
 from pipelines.articles import dead_letter, utc_now
 from pipelines.nlp.model import load_nlp, model_id
@@ -110,10 +109,10 @@ class _AnnotatorPool:
 class _AnnotateInBatches(beam.DoFn):
     def __init__(self, model_name: str, batch_size: int, processes: int, shared: Shared):
         self._model_name, self._batch_size, self._processes, self._shared = model_name, batch_size, processes, shared
-        self.annotated = Metrics.counter("eventwire", "annotated")
-        self.events = Metrics.counter("eventwire", "events")
-        self.entities = Metrics.counter("eventwire", "entities")
-        self.failed = Metrics.counter("eventwire", "annotate_failed")
+        self.annotated = counters.counter(counters.ANNOTATED)
+        self.events = counters.counter(counters.EVENTS)
+        self.entities = counters.counter(counters.ENTITIES)
+        self.failed = counters.counter(counters.ANNOTATE_FAILED)
 
     def setup(self):
         model, processes = self._model_name, self._processes
@@ -152,11 +151,11 @@ class _AnnotateInBatches(beam.DoFn):
         self.entities.inc(len(record["entities"]))
         self.events.inc(len(record["events"]))
         for event in record["events"]:
-            Metrics.counter("eventwire", f"events_root.{event['event_root_code']}").inc()
+            counters.events_root(event['event_root_code']).inc()
 
     def _dead_letter(self, failure: AnnotationFailure):
         self.failed.inc()
-        Metrics.counter("eventwire", "dead_letter.annotation_failed").inc()
+        counters.dead_letter("annotation_failed").inc()
         receipt = failure.receipt
         payload = repr({"id": failure.article_id, "url": failure.url}).encode()
         return receipt, dead_letter(payload, "annotation_failed", failure.error, "annotate",

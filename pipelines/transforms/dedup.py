@@ -14,12 +14,11 @@ from pathlib import Path
 
 import apache_beam as beam
 from apache_beam.coders import BooleanCoder
-from apache_beam.metrics import Metrics
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import Duration
 
-from pipelines import schemas
+from pipelines import counters, schemas
 from pipelines.devtools import stage_log
 
 DUPLICATES = "duplicates"
@@ -44,8 +43,8 @@ class _FirstOfEachId(beam.DoFn):
     def __init__(self, ttl_seconds: int, output_dir: str | None):
         self._ttl = ttl_seconds
         self._output_dir = output_dir
-        self.unique = Metrics.counter("eventwire", "unique_articles")
-        self.duplicates = Metrics.counter("eventwire", "duplicates")
+        self.unique = counters.counter(counters.UNIQUE_ARTICLES)
+        self.duplicates = counters.counter(counters.DUPLICATES)
 
     def setup(self):
         self._written_before = ids_already_written(self._output_dir, time.time() - self._ttl)
@@ -72,8 +71,8 @@ class _EarliestOfEachId(beam.DoFn):
     """Batch: of all copies of an id, keep the one read first in the input (lowest file/offset)."""
 
     def __init__(self):
-        self.unique = Metrics.counter("eventwire", "unique_articles")
-        self.duplicates = Metrics.counter("eventwire", "duplicates")
+        self.unique = counters.counter(counters.UNIQUE_ARTICLES)
+        self.duplicates = counters.counter(counters.DUPLICATES)
 
     def process(self, element):
         _, copies = element

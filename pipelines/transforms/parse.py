@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 
+from pipelines import counters
 from pipelines.articles import Limits, Rejected, dead_letter, parse_article
 
 DEAD_LETTERS = "dead_letters"
@@ -13,7 +13,7 @@ DEAD_LETTERS = "dead_letters"
 class _ParseRecord(beam.DoFn):
     def __init__(self, limits: Limits):
         self._limits = limits
-        self.articles_in = Metrics.counter("eventwire", "articles_in")
+        self.articles_in = counters.counter(counters.ARTICLES_IN)
 
     def process(self, record):
         receipt, value = record.receipt, record.value
@@ -21,7 +21,7 @@ class _ParseRecord(beam.DoFn):
         try:
             yield receipt, parse_article(value or b"", self._limits)
         except Rejected as rejected:
-            Metrics.counter("eventwire", f"dead_letter.{rejected.reason}").inc()
+            counters.dead_letter(rejected.reason).inc()
             yield beam.pvalue.TaggedOutput(DEAD_LETTERS, (receipt, dead_letter(
                 value or b"", rejected.reason, str(rejected), "parse", topic=receipt.uri.removeprefix("kafka://"),
                 partition=receipt.partition, offset=receipt.offset, max_payload_bytes=self._limits.max_message_bytes)))
