@@ -24,6 +24,7 @@ def accounting(counters: Counter) -> dict:
     return {
         "articles_in": counters[names.ARTICLES_IN],
         "annotated": annotated,
+        "annotated_by_model": counters[names.ANNOTATED_BY_MODEL],
         "dead_lettered": sum(dead_letters.values()),
         "dead_letters_by_reason": dict(sorted(dead_letters.items())),
         "duplicates": duplicates,

@@ -23,6 +23,7 @@ from pipelines.io.files import ReadArticleFiles
 from pipelines.io.kafka import OffsetBounds, ReadFromKafka
 from pipelines.io.warc import warc_records
 from pipelines.options import EventwireOptions
+from pipelines.transforms.accounting import CountDurable
 from pipelines.transforms.annotate import Annotate
 from pipelines.transforms.clusters import ClusterEvents
 from pipelines.transforms.dedup import DUPLICATES, Deduplicate
@@ -75,7 +76,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillIn
     articles = parsed["articles"] | "SkipCompletePartitions" >> beam.ParDo(_SkipCompletePartitions(complete))
     deduplicated = articles | "Deduplicate" >> Deduplicate(whole_input=True)
     annotated = deduplicated["unique"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes)
-    records = annotated["annotated"] | "DropReceipts" >> beam.Values()
+    records = annotated["annotated"] | "DropReceipts" >> beam.Values() | "CountAnnotated" >> CountDurable()
     records | "WriteArticles" >> WriteDatePartitionedAvro(articles_dir(output), schemas.ANNOTATED_ARTICLE,
                                                           "article_id", "published_at", volatile_fields=("processed_at",))
     every_record = records

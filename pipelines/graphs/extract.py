@@ -14,6 +14,7 @@ import apache_beam as beam
 from pipelines import schemas
 from pipelines.io.files import ReadArticleFiles
 from pipelines.options import EventwireOptions
+from pipelines.transforms.accounting import CountDurable
 from pipelines.transforms.annotate import Annotate
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
 
@@ -35,7 +36,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: list[str],
     records = pipeline | "ReadArticles" >> ReadArticleFiles(inputs)
     parsed = records | "ParseArticles" >> ParseArticles(options.limits())
     annotated = parsed["articles"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes)
-    articles = annotated["annotated"] | "DropReceipts" >> beam.Values()
+    articles = annotated["annotated"] | "DropReceipts" >> beam.Values() | "CountAnnotated" >> CountDurable()
     if output.endswith(".avro"):
         articles | "WriteAvro" >> beam.io.WriteToAvro(output, schemas.schema(schemas.ANNOTATED_ARTICLE),
                                                       num_shards=1, shard_name_template="")

@@ -17,6 +17,7 @@ from pipelines.io.avro_files import WriteWindowedAvro
 from pipelines.io.kafka import CommitOffsets, PublishToKafka, ReadFromKafka, StopPolicy
 from pipelines.io.messages import avro_message
 from pipelines.options import EventwireOptions
+from pipelines.transforms.accounting import CountDurable
 from pipelines.transforms.annotate import Annotate
 from pipelines.transforms.clusters import ClusterEvents
 from pipelines.transforms.dedup import DUPLICATES, Deduplicate
@@ -46,6 +47,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
                                                           avro_message(schemas.ANNOTATED_ARTICLE, "article_id")))
         | "WriteAvroFiles" >> WriteWindowedAvro(options.output, schemas.ANNOTATED_ARTICLE, "article_id",
                                                 options.window_seconds, options.shards)
+        | "CountDurable" >> CountDurable()
     )
     (
         annotated["annotated"]

@@ -20,6 +20,7 @@ import apache_beam as beam
 from apache_beam.transforms.window import FixedWindows, GlobalWindows
 
 from pipelines import counters, schemas
+from pipelines.io.windowing import never_drop_late
 
 
 def window_folder(window_start_epoch: float) -> str:
@@ -60,7 +61,7 @@ class WriteWindowedAvro(beam.PTransform):
         shards, id_field = self._shards, self._id_field
         return (
             tracked
-            | "Window" >> beam.WindowInto(FixedWindows(self._window_seconds))
+            | "Window" >> beam.WindowInto(FixedWindows(self._window_seconds), **never_drop_late())
             | "KeyByShard" >> beam.Map(lambda item: (zlib.crc32(item[1][id_field].encode()) % shards, item))
             | "GroupByShard" >> beam.GroupByKey()
             | "WriteFiles" >> beam.ParDo(_WriteWindowFile(self._output_dir, self._schema_name, id_field))

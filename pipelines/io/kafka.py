@@ -1,10 +1,16 @@
 """Kafka edges of the pipeline, on kafka-python.
 
 `ReadFromKafka` is a splittable DoFn: one restriction per partition, whose offsets are the
-restriction; event time is the record timestamp (kept monotonic per partition, so the source
-never emits late data) and the watermark follows it, moving to wall time minus a lag while the
-partition is caught up. Polling blocks in the broker (`poll(timeout_ms)`) and an idle partition
-checkpoints with a delay, so nothing spins.
+restriction. Event time is the time a record is read (ingestion time, the default policy of Beam's
+Java KafkaIO), never the producer's timestamp, and every partition's watermark is wall time minus
+`watermark_lag_seconds`. Why: a runner may keep one output watermark for the whole read step (Prism
+keeps the latest bundle's estimate), so with producer timestamps a lagging partition, or one record
+stamped 50 minutes ahead, made every other partition's records late, and the windowed file writer
+and offset committer dropped them without a word. A record read at time t is stamped t, and no
+partition ever reports a watermark above (now - lag), so a record is late only if the bundle that
+read it took longer than the lag to finish; a read bundle is one poll. The producer's timestamp
+stays in `KafkaRecord.timestamp_ms`. Polling blocks in the broker (`poll(timeout_ms)`) and an idle
+partition checkpoints with a delay, so nothing spins.
 
 Offsets are committed by `CommitOffsets` at the very end of the graph: every record ends as
 exactly one receipt (annotated and durable in every sink, dead-lettered and durable on the DLQ,
@@ -33,6 +39,7 @@ from pipelines import counters
 from pipelines.devtools import stage_log
 from pipelines.io.kafka_config import KafkaConfig
 from pipelines.io.records import KafkaRecord, Receipt
+from pipelines.io.windowing import never_drop_late
 
 LOG = logging.getLogger(__name__)
 UNBOUNDED_END = sys.maxsize
@@ -47,6 +54,11 @@ class StopPolicy(NamedTuple):
     deadline: float | None = None
 
 
+WATERMARK_LAG_SECONDS = 5.0
+"""How far every partition's watermark stays behind wall time: longer than any read bundle takes to finish (one
+poll of at most 0.5 s), so no record is ever behind the watermark; windows close this much after their end."""
+PARTITION_DISCOVERY_SECONDS = 10.0
+"""How often the stream looks for partitions added to its topic (issue 10: within 30 s of their creation)."""
 PUBLISH_DELIVERY_TIMEOUT_MS = 24 * 3600 * 1000
 """How long PublishToKafka keeps retrying a send through a broker outage before it fails the bundle."""
 _END_OFFSETS_TIMEOUT_MS = 5000
@@ -118,17 +130,17 @@ class OffsetBounds(NamedTuple):
 
 
 class _PartitionRestrictions(beam.transforms.core.RestrictionProvider):
-    def __init__(self, config: KafkaConfig, group_id: str | None, start_from: str, bounds: OffsetBounds | None):
-        self._config, self._group_id, self._start_from, self._bounds = config, group_id, start_from, bounds
+    def __init__(self, config: KafkaConfig, group_id: str | None, bounds: OffsetBounds | None):
+        self._config, self._group_id, self._bounds = config, group_id, bounds
 
     def initial_restriction(self, element):
-        topic, partition = element
+        topic, partition, start_from = element
         tp = TopicPartition(topic, partition)
         consumer = _consumer(self._config, self._group_id)
         try:
             if self._bounds is not None:
                 return self._bounds.resolve(consumer, tp)
-            return OffsetRange(resolve_start_offset(consumer, tp, self._start_from), UNBOUNDED_END)
+            return OffsetRange(resolve_start_offset(consumer, tp, start_from), UNBOUNDED_END)
         finally:
             consumer.close()
 
@@ -142,10 +154,10 @@ class _PartitionRestrictions(beam.transforms.core.RestrictionProvider):
 class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
     """Reads one partition; it is also its own restriction provider, since that needs the Kafka settings."""
 
-    def __init__(self, config: KafkaConfig, group_id: str | None, start_from: str, stop: StopPolicy,
-                 bounds: OffsetBounds | None, poll_timeout_ms: int, watermark_lag_seconds: float):
+    def __init__(self, config: KafkaConfig, group_id: str | None, stop: StopPolicy, bounds: OffsetBounds | None,
+                 poll_timeout_ms: int, watermark_lag_seconds: float):
         self._config, self._group_id, self._stop = config, group_id, stop
-        self._restrictions = _PartitionRestrictions(config, group_id, start_from, bounds)
+        self._restrictions = _PartitionRestrictions(config, group_id, bounds)
         self._poll_timeout_ms = poll_timeout_ms
         self._watermark_lag = watermark_lag_seconds
         self.records_read = counters.counter(counters.KAFKA_RECORDS_READ)
@@ -209,12 +221,12 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
             # the last claimed offset was emitted, and the next call seeks to the remaining restriction.
             if not error.retriable:
                 raise
-            LOG.warning("reading %s:%s: %s; retrying in %.0f s", *element, error, RETRY_SECONDS)
-            self._caught_up.pop(TopicPartition(*element), None)  # an outage is not idle time
+            LOG.warning("reading %s:%s: %s; retrying in %.0f s", *element[:2], error, RETRY_SECONDS)
+            self._caught_up.pop(TopicPartition(*element[:2]), None)  # an outage is not idle time
             tracker.defer_remainder(Duration(seconds=RETRY_SECONDS))
 
     def _read_records(self, element, tracker, watermark):
-        topic, partition = element
+        topic, partition, _ = element
         tp = TopicPartition(topic, partition)
         restriction = tracker.current_restriction()
         consumer = self._positioned_consumer(tp, restriction.start)
@@ -228,17 +240,25 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
             return
         self._caught_up.pop(tp, None)
         stage_log.reached("read", (record.key for record in records))
+        event_time = self._ingestion_time(watermark)
         for record in records:
             if not tracker.try_claim(record.offset):
                 return
-            event_time = max(Timestamp.of(record.timestamp / 1000.0), watermark.current_watermark() or Timestamp(0))
-            watermark.set_watermark(event_time)
             self.records_read.inc()
             receipt = Receipt(topic_uri(topic), partition, record.offset)
             yield TimestampedValue(KafkaRecord(receipt, record.key, record.value, record.timestamp), event_time)
         # One poll per call: a runner passes a bundle's output on only when the bundle ends, so returning at once
         # lets records go on without waiting; under load a poll brings many records, so bundles stay large.
         tracker.defer_remainder()
+
+    def _ingestion_time(self, watermark) -> Timestamp:
+        """Now, never before this partition's previous records (the watermark estimator's state moves with the
+        restriction, so this holds across workers too); the watermark becomes that time minus the lag."""
+        current = watermark.current_watermark()
+        floor = current + Duration(seconds=self._watermark_lag) if current is not None else Timestamp(0)
+        event_time = max(Timestamp.of(time.time()), floor)
+        watermark.set_watermark(event_time - Duration(seconds=self._watermark_lag))
+        return event_time
 
     def _advance_idle_watermark(self, watermark):
         idle_watermark = Timestamp.of(time.time() - self._watermark_lag)
@@ -255,36 +275,112 @@ class _ReadPartitionRange(_ReadPartition):
         yield from self._read(element, tracker, watermark)
 
 
+class _WatchPartitions(beam.DoFn, beam.transforms.core.RestrictionProvider):
+    """Emits `(topic, partition, start_from)` for every partition of the topic, and again for each partition
+    added later: the topic's metadata is read every `interval_seconds` (as Beam's Java KafkaIO does with its
+    dynamic read), so a partition created while the stream runs is read within one interval.
+
+    The restriction is the range of partition numbers: Kafka numbers partitions 0..n-1 and only ever adds
+    higher ones, so the claimed position is exactly "partitions already handed to the reader". Partitions of a
+    consumer group that has never committed on this topic start at `start_from`; every other partition without
+    a committed offset (added while running, or while the stream was down) starts at its beginning, so
+    `--start-from latest` never skips what a new partition holds. With a stop policy, watching ends at the
+    deadline, or once no partition was added and no record appended to the topic for `idle_seconds`.
+    """
+
+    def __init__(self, config: KafkaConfig, group_id: str | None, start_from: str, stop: StopPolicy,
+                 interval_seconds: float, watermark_lag_seconds: float):
+        self._config, self._group_id, self._start_from, self._stop = config, group_id, start_from, stop
+        self._interval, self._watermark_lag = interval_seconds, watermark_lag_seconds
+
+    def initial_restriction(self, element):
+        return OffsetRange(0, UNBOUNDED_END)
+
+    def create_tracker(self, restriction):
+        return _PartitionTracker(restriction)
+
+    def restriction_size(self, element, restriction):
+        return 1
+
+    def setup(self):
+        self._consumer = _consumer(self._config, self._group_id)
+        self._last_change: tuple[float, dict] | None = None  # (when, end offsets) of the last change seen
+
+    def teardown(self):
+        self._consumer.close()
+
+    @beam.DoFn.unbounded_per_element()
+    def process(self, topic, tracker=beam.DoFn.RestrictionParam(),
+                watermark=beam.DoFn.WatermarkEstimatorParam(ManualWatermarkEstimator.default_provider())):
+        now = time.time()
+        watermark.set_watermark(Timestamp.of(now - self._watermark_lag))
+        try:
+            partitions = sorted(self._consumer_partitions(topic))
+        except KafkaError as error:
+            if not error.retriable:
+                raise
+            LOG.warning("listing the partitions of %s: %s; retrying in %.0f s", topic, error, RETRY_SECONDS)
+            tracker.defer_remainder(Duration(seconds=RETRY_SECONDS))
+            return
+        if not partitions:
+            raise ValueError(f"topic '{topic}' does not exist on {self._config.bootstrap_servers}")
+        first_call = tracker.current_restriction().start == 0
+        start_from = self._start_from if first_call and not self._group_has_committed(topic, partitions) else "earliest"
+        new = [partition for partition in partitions if partition >= tracker.current_restriction().start]
+        for partition in new:
+            if not tracker.try_claim(partition):
+                return
+            yield TimestampedValue((topic, partition, start_from), Timestamp.of(now))
+        if self._should_stop(topic, partitions, now, added=bool(new)):
+            tracker.try_claim(tracker.current_restriction().stop)
+            return
+        tracker.defer_remainder(Duration(seconds=self._interval))
+
+    def _consumer_partitions(self, topic: str) -> set[int]:
+        self._consumer.topics()  # a fresh metadata request: the cached metadata would not show new partitions
+        return self._consumer.partitions_for_topic(topic) or set()
+
+    def _group_has_committed(self, topic: str, partitions: list[int]) -> bool:
+        return self._group_id is not None and any(
+            self._consumer.committed(TopicPartition(topic, partition)) is not None for partition in partitions)
+
+    def _should_stop(self, topic: str, partitions: list[int], now: float, added: bool) -> bool:
+        if self._stop.deadline is not None and now >= self._stop.deadline:
+            return True
+        if self._stop.idle_seconds is None:
+            return False
+        ends = self._consumer.end_offsets([TopicPartition(topic, p) for p in partitions],
+                                          timeout_ms=_END_OFFSETS_TIMEOUT_MS)
+        if added or self._last_change is None or self._last_change[1] != ends:
+            self._last_change = (now, ends)
+            return False
+        return now - self._last_change[0] >= self._stop.idle_seconds
+
+
 class ReadFromKafka(beam.PTransform):
-    """Every partition of `topic`: unbounded from the group's committed offsets, or within `bounds`."""
+    """Every partition of `topic`: unbounded from the group's committed offsets (partitions added later
+    included), or within `bounds` (the partitions that exist now)."""
 
     def __init__(self, config: KafkaConfig, topic: str, group_id: str | None, *, start_from: str = "earliest",
                  stop: StopPolicy = StopPolicy(), bounds: OffsetBounds | None = None, poll_timeout_ms: int = 500,
-                 watermark_lag_seconds: float = 2.0):
+                 watermark_lag_seconds: float = WATERMARK_LAG_SECONDS,
+                 discovery_seconds: float = PARTITION_DISCOVERY_SECONDS):
         super().__init__()
-        self._config, self._topic, self._group_id = config, topic, group_id
-        reader = _ReadPartition if bounds is None else _ReadPartitionRange
-        self._read = reader(config, group_id, start_from, stop, bounds, poll_timeout_ms, watermark_lag_seconds)
+        self._config, self._topic, self._group_id, self._start_from = config, topic, group_id, start_from
+        self._bounded = bounds is not None
+        reader = _ReadPartitionRange if self._bounded else _ReadPartition
+        self._read = reader(config, group_id, stop, bounds, poll_timeout_ms, watermark_lag_seconds)
+        self._watch = _WatchPartitions(config, group_id, start_from, stop, discovery_seconds, watermark_lag_seconds)
 
     def expand(self, pbegin):
         config, topic = self._config, self._topic
-        return (
-            pbegin
-            | "Start" >> beam.Impulse()
-            | "ListPartitions" >> beam.FlatMap(lambda _: list_partitions(config, topic))
-            | "ReadPartitions" >> beam.ParDo(self._read).with_output_types(KafkaRecord)
-        )
-
-
-def list_partitions(config: KafkaConfig, topic: str) -> list[tuple[str, int]]:
-    consumer = KafkaConsumer(**config.client_kwargs())
-    try:
-        partitions = consumer.partitions_for_topic(topic)
-    finally:
-        consumer.close()
-    if not partitions:
-        raise ValueError(f"topic '{topic}' does not exist on {config.bootstrap_servers}")
-    return [(topic, partition) for partition in sorted(partitions)]
+        if self._bounded:
+            partitions = (pbegin | "Start" >> beam.Impulse()
+                          | "ListPartitions" >> beam.FlatMap(lambda _: list_partitions(config, topic)))
+        else:
+            partitions = (pbegin | "Start" >> beam.Create([topic])
+                          | "WatchPartitions" >> beam.ParDo(self._watch))
+        return partitions | "ReadPartitions" >> beam.ParDo(self._read).with_output_types(KafkaRecord)
 
 
 Message = tuple  # (key: bytes | None, value: bytes, headers: list[tuple[str, bytes]])
@@ -389,7 +485,7 @@ class CommitOffsets(beam.PTransform):
     def expand(self, receipts):
         return (
             receipts
-            | "Window" >> beam.WindowInto(FixedWindows(self._window_seconds))
+            | "Window" >> beam.WindowInto(FixedWindows(self._window_seconds), **never_drop_late())
             | "KeyByPartition" >> beam.Map(lambda r: (f"{r.partition}:{r.uri.removeprefix('kafka://')}", r.offset))
                                      .with_output_types(tuple[str, int])
             | "LastOffset" >> beam.CombinePerKey(max)

@@ -109,7 +109,7 @@ class _AnnotatorPool:
 class _AnnotateInBatches(beam.DoFn):
     def __init__(self, model_name: str, batch_size: int, processes: int, shared: Shared):
         self._model_name, self._batch_size, self._processes, self._shared = model_name, batch_size, processes, shared
-        self.annotated = counters.counter(counters.ANNOTATED)
+        self.annotated = counters.counter(counters.ANNOTATED_BY_MODEL)
         self.events = counters.counter(counters.EVENTS)
         self.entities = counters.counter(counters.ENTITIES)
         self.failed = counters.counter(counters.ANNOTATE_FAILED)

@@ -23,7 +23,7 @@ class FakeConsumer:
 
 
 def reader(idle_seconds=15.0):
-    read = _ReadPartition(KafkaConfig(), None, "earliest", StopPolicy(idle_seconds=idle_seconds), None, 500, 2.0)
+    read = _ReadPartition(KafkaConfig(), None, StopPolicy(idle_seconds=idle_seconds), None, 500, 2.0)
     read.setup()
     return read
 
