@@ -1,6 +1,6 @@
 """`eventwire evaluate`: precision, recall and F1 of event coding and entities against gold sets.
 
-Three gold formats, told apart by their content:
+Four gold formats, told apart by their content:
 - team event gold (tests/gold/events.tsv): tag, events ("19 RUS>UKR; ..." or "-"), sentence;
   an event matches on CAMEO root code plus both actor countries;
 - team entity gold (tests/gold/entities.tsv): sentence, entities ("Kyiv/PLACE/UKR | ...");
@@ -9,12 +9,17 @@ Three gold formats, told apart by their content:
   targets, where CAMEO coding gives one dyad per pair ("aid for Romania and Poland" is two events):
   once one coded dyad matches the record, the coder's other dyads that also fit the record's actor
   lists are the same event and count neither as hits nor as false positives.
+- real-news gold (tests/gold/realnews/*.jsonl): whole articles of ../shared/data/news cut into the
+  pipeline's sentences and coded by hand; the file holds offsets and a hash of each sentence, not its
+  text. The coder runs over each whole article and is scored per sentence (see score_realnews).
 An actor's "country" for matching is its ISO alpha-3 code, "IGO" for an intergovernmental
 organisation, else None (no country known); None matches only None.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +28,10 @@ from pathlib import Path
 import click
 
 DEFAULT_GOLD = ("tests/gold/events.tsv", "tests/gold/entities.tsv")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+NEWS_DIR = REPO_ROOT.parent / "shared" / "data" / "news"
+"""The shared news corpora (as tests/shared_data.py): real-news gold is re-read from here, never copied."""
 
 PLOVER_RENAMED = {"DEMAND": "REQUEST", "FIGHT": "ASSAULT", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE"}
 """Older PLOVER type names used by the gold records -> the 2021 names of the CAMEO-to-PLOVER table."""
@@ -83,11 +92,11 @@ def precision_recall_f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]
 
 
 def gold_kind(path: Path) -> str:
-    """"plover", "events" or "entities", from the file's first data line."""
+    """"realnews", "plover", "events" or "entities", from the file's first data line."""
     for line in path.read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             if line.lstrip().startswith("{"):
-                return "plover"
+                return "realnews" if "article_id" in json.loads(line) else "plover"
             return "events" if line.count("\t") == 2 else "entities"
     raise click.BadParameter(f"{path} has no gold records")
 
@@ -275,6 +284,263 @@ def _gold_summary(sentence: GoldSentence) -> str:
     return "gold: " + ", ".join(_format_key((r.kind, r.actor1, r.actor2)) for r in readings[:3])
 
 
+# ---------------------------------------------------------------- real-news gold
+
+
+class GoldMismatch(click.ClickException):
+    """The real-news gold does not align with ../shared/data/news: a sentence's hash or its article is wrong."""
+
+
+def sentence_hash(text: str) -> str:
+    """Short hash of a sentence's exact text (the slice [start, end) of article_text), to check alignment."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def gold_country(code: str | None) -> str | None:
+    """Country part of a hand-coded CAMEO actor code: the first three letters, "IGO" for IGO..., None stays None."""
+    if not code:
+        return None
+    return "IGO" if code.startswith("IGO") else code[:3]
+
+
+def is_test_split(path: Path) -> bool:
+    """A test split is only run to report scores: its errors are never shown."""
+    return "test" in path.name
+
+
+@dataclass(frozen=True)
+class RealSentence:
+    """One gold sentence of a real-news article; `text` is re-read from ../shared, never stored in the gold file."""
+
+    article_id: str
+    number: int
+    start: int
+    end: int
+    events: tuple[GoldEvent, ...]
+    """Distinct (root, source country, target country) of the hand-coded events."""
+    text: str = ""
+
+
+def load_articles(news_dir: Path, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+    """The news records named by (source file, article id), read from the shared corpora."""
+    articles = {}
+    for source_file in sorted({source for source, _ in wanted}):
+        path = news_dir / source_file
+        if not path.exists():
+            raise GoldMismatch(f"real-news gold needs {path} (../shared/data/news beside the repository)")
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    record = json.loads(line)
+                    if (source_file, record.get("id")) in wanted:
+                        articles[source_file, record["id"]] = record
+    missing = wanted - set(articles)
+    if missing:
+        raise GoldMismatch(f"{len(missing)} gold articles are not in {news_dir}: {sorted(missing)[:3]}")
+    return articles
+
+
+def load_realnews_gold(path: Path, news_dir: Path = NEWS_DIR) -> list[tuple[dict, list[RealSentence]]]:
+    """(news record, its gold sentences) per article, in file order; fails if any sentence hash differs."""
+    from pipelines.nlp.records import article_text
+
+    rows = [json.loads(line) for line in _data_lines(path)]
+    articles = load_articles(news_dir, {(row["source_file"], row["article_id"]) for row in rows})
+    by_article: dict[tuple[str, str], list[RealSentence]] = {}
+    mismatches = []
+    for row in rows:
+        key = (row["source_file"], row["article_id"])
+        text = article_text(articles[key])[row["start"]:row["end"]]
+        if sentence_hash(text) != row["text_hash"]:
+            mismatches.append(f"{row['article_id']} sentence {row['sentence']} [{row['start']}, {row['end']})")
+        if row["events"] is None:
+            raise GoldMismatch(f"{path}: {row['article_id']} sentence {row['sentence']} is not coded")
+        events = []
+        for event in row["events"]:
+            gold = GoldEvent(event["root"], gold_country(event["source"]), gold_country(event["target"]),
+                             bool(event.get("symmetric")))
+            if gold not in events:
+                events.append(gold)
+        by_article.setdefault(key, []).append(
+            RealSentence(row["article_id"], row["sentence"], row["start"], row["end"], tuple(events), text))
+    if mismatches:
+        raise GoldMismatch(f"{path}: {len(mismatches)} sentences do not match ../shared/data/news "
+                           f"(text hash differs): {'; '.join(mismatches[:5])}")
+    return [(articles[key], sentences) for key, sentences in by_article.items()]
+
+
+def assign_to_sentences(sentences: list[RealSentence], events: list[dict]) -> tuple[list[list[dict]], list[dict]]:
+    """Coded events per gold sentence, by the event's sentence_start falling in [start, end); plus those in none."""
+    assigned: list[list[dict]] = [[] for _ in sentences]
+    outside = []
+    for event in events:
+        offset = event["sentence_start"]
+        index = next((i for i, s in enumerate(sentences) if s.start <= offset < s.end), None)
+        (outside if index is None else assigned[index]).append(event)
+    return assigned, outside
+
+
+@dataclass
+class SentenceMatch:
+    """Matching of one sentence: counts at root and dyad level, and (error kind, detail) per mismatch."""
+
+    root_tp: int = 0
+    root_fp: int = 0
+    root_fn: int = 0
+    dyad_tp: int = 0
+    dyad_fp: int = 0
+    dyad_fn: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def match_sentence(gold: tuple[GoldEvent, ...], coded: list[tuple[str, str | None, str | None]]) -> SentenceMatch:
+    """Score one sentence. Root level: the sentence's distinct gold roots against its distinct coded roots.
+    Dyad level: each distinct gold (root, source country, target country) matches one distinct coded one
+    (either order if symmetric). Every unmatched gold dyad and coded dyad is explained by one error."""
+    match = SentenceMatch()
+    gold_roots = list(dict.fromkeys(g.kind for g in gold))
+    coded_roots = list(dict.fromkeys(k[0] for k in coded))
+    match.root_tp = sum(r in coded_roots for r in gold_roots)
+    match.root_fn = len(gold_roots) - match.root_tp
+    match.root_fp = sum(r not in gold_roots for r in coded_roots)
+    left = list(dict.fromkeys(coded))
+    missed = []
+    for event in gold:
+        hit = next((key for key in left if event.matches(*key)), None)
+        if hit:
+            left.remove(hit)
+            match.dyad_tp += 1
+        else:
+            missed.append(event)
+    match.dyad_fn = len(missed)
+    match.dyad_fp = len(left)
+    if not gold:
+        match.errors = [("spurious event in a no-event sentence", "coded " + _format_key(k)) for k in left]
+        return match
+    for event in missed:
+        same_root = [key for key in left if key[0] == event.kind]
+        other_root = [key for key in left if key[0] not in gold_roots]
+        gold_text = _format_key((event.kind, event.actor1, event.actor2))
+        if same_root:
+            key = max(same_root, key=lambda k: _agreement(event, k))
+            left.remove(key)
+            match.errors.append((_actor_error(event, key), f"gold {gold_text}, coded {_format_key(key)}"))
+        elif other_root:
+            left.remove(other_root[0])
+            match.errors.append(("wrong root", f"gold {gold_text}, coded {_format_key(other_root[0])}"))
+        else:
+            match.errors.append(("missed event", f"gold {gold_text}"))
+    match.errors += [("spurious extra event in an event sentence", "coded " + _format_key(k)) for k in left]
+    return match
+
+
+def _oriented(event: GoldEvent, key: tuple) -> tuple:
+    """The coded key in the gold event's order (a symmetric gold event may be coded either way round)."""
+    swapped = (key[0], key[2], key[1])
+    if event.symmetric and _pair_agreement(event, swapped) > _pair_agreement(event, key):
+        return swapped
+    return key
+
+
+def _pair_agreement(event: GoldEvent, key: tuple) -> int:
+    return (key[1] == event.actor1) + (key[2] == event.actor2)
+
+
+def _agreement(event: GoldEvent, key: tuple) -> int:
+    return _pair_agreement(event, _oriented(event, key))
+
+
+def _actor_error(event: GoldEvent, key: tuple) -> str:
+    _, source, target = _oriented(event, key)
+    for role, gold, coded in (("source", event.actor1, source), ("target", event.actor2, target)):
+        if gold != coded:
+            if coded is None:
+                return f"missing {role}"
+            if gold is None:
+                return f"{role} given a country the gold has not"
+            return f"wrong {role} country"
+    return "duplicate event"  # not reached: an agreeing key would have matched
+
+
+@dataclass
+class RealnewsReport:
+    totals: SentenceMatch
+    per_root: Scores
+    """Root-level counts per CAMEO root."""
+    articles: int
+    sentences: int
+    event_sentences: int
+    no_event_sentences: int
+    no_event_quiet: int
+    outside: int
+    """Coded events whose sentence offset lies in no gold sentence (e.g. a whitespace-only sentence)."""
+    errors: list[tuple[str, str, str]]
+
+    @property
+    def specificity(self) -> float:
+        return self.no_event_quiet / self.no_event_sentences if self.no_event_sentences else 1.0
+
+
+def score_realnews(articles: list[list[RealSentence]], coded: list[list[dict]]) -> RealnewsReport:
+    """Score the coder's events of each whole article against its gold sentences."""
+    totals, per_root, errors = SentenceMatch(), Scores(), []
+    sentences = event_sentences = no_event = quiet = outside = 0
+    for gold_sentences, events in zip(articles, coded):
+        assigned, elsewhere = assign_to_sentences(gold_sentences, events)
+        outside += len(elsewhere)
+        errors += [("event outside the gold sentences", "", "coded " + _format_key(k))
+                   for k in coded_keys(elsewhere, root_of)]
+        for sentence, sentence_events in zip(gold_sentences, assigned):
+            keys = coded_keys(sentence_events, root_of)
+            match = match_sentence(sentence.events, keys)
+            sentences += 1
+            if sentence.events:
+                event_sentences += 1
+            else:
+                no_event += 1
+                quiet += not keys
+            for name in ("root_tp", "root_fp", "root_fn", "dyad_tp", "dyad_fp", "dyad_fn"):
+                setattr(totals, name, getattr(totals, name) + getattr(match, name))
+            gold_roots = {g.kind for g in sentence.events}
+            coded_roots = {k[0] for k in keys}
+            for root in gold_roots | coded_roots:
+                target = per_root.tp if root in gold_roots & coded_roots else per_root.fn if root in gold_roots else per_root.fp
+                target[root] += 1
+            errors += [(kind, sentence.text.strip(), detail) for kind, detail in match.errors]
+    return RealnewsReport(totals, per_root, len(articles), sentences, event_sentences, no_event, quiet, outside, errors)
+
+
+def evaluate_realnews(nlp, path: Path, news_dir: Path = NEWS_DIR) -> dict:
+    """Code each whole article of a real-news gold file and score it; a test split's errors are withheld."""
+    from pipelines.nlp.events import code_events
+    from pipelines.nlp.records import article_text
+
+    gold = load_realnews_gold(path, news_dir)
+    docs = nlp.pipe([article_text(article) for article, _ in gold], batch_size=8)
+    coded = [code_events(doc, article_id=article["id"], published_at=article.get("published_at"))
+             for doc, (article, _) in zip(docs, gold)]
+    report = score_realnews([sentences for _, sentences in gold], coded)
+    t = report.totals
+    root_p, root_r, root_f1 = precision_recall_f1(t.root_tp, t.root_fp, t.root_fn)
+    dyad_p, dyad_r, dyad_f1 = precision_recall_f1(t.dyad_tp, t.dyad_fp, t.dyad_fn)
+    test = is_test_split(path)
+    codes = sorted(set(report.per_root.tp) | set(report.per_root.fn) | set(report.per_root.fp))
+    return {
+        "gold": str(path), "kind": "realnews", "split": "test" if test else "dev",
+        "articles": report.articles, "sentences": report.sentences, "event_sentences": report.event_sentences,
+        "gold_events": t.dyad_tp + t.dyad_fn, "coded_events": t.dyad_tp + t.dyad_fp,
+        "root_precision": root_p, "root_recall": root_r, "root_f1": root_f1,
+        "dyad_precision": dyad_p, "dyad_recall": dyad_r, "dyad_f1": dyad_f1,
+        "no_event_sentences": report.no_event_sentences, "no_event_specificity": report.specificity,
+        "events_outside_gold_sentences": report.outside,
+        "per_code": {code: dict(zip(("precision", "recall", "f1"), report.per_root.prf(code)),
+                                support=report.per_root.tp[code] + report.per_root.fn[code]) for code in codes},
+        "error_counts": None if test else dict(Counter(kind for kind, _, _ in report.errors).most_common()),
+        "errors": [] if test else report.errors,
+    }
+
+
 # ---------------------------------------------------------------- entities
 
 
@@ -337,6 +603,8 @@ def score_entities(gold, docs) -> EntityReport:
 def evaluate_file(nlp, path: Path) -> dict:
     """Scores of one gold file as a plain dict (also what --json prints and the baseline test reads)."""
     kind = gold_kind(path)
+    if kind == "realnews":
+        return evaluate_realnews(nlp, path)
     if kind == "entities":
         gold = load_entity_gold(path)
         report = score_entities(gold, nlp.pipe([text for text, _ in gold], batch_size=64))
@@ -360,6 +628,8 @@ def evaluate_file(nlp, path: Path) -> dict:
 
 
 def format_result(result: dict, worst: int) -> str:
+    if result["kind"] == "realnews":
+        return format_realnews(result, worst)
     lines = [f"== {result['gold']} ({result['kind']}, {result['sentences']} sentences)"]
     if result["kind"] == "entities":
         lines.append(f"entities  P {result['entity_precision']:.3f}  R {result['entity_recall']:.3f}  "
@@ -381,6 +651,28 @@ def format_result(result: dict, worst: int) -> str:
     return "\n".join(lines)
 
 
+def format_realnews(result: dict, worst: int) -> str:
+    lines = [
+        f"== {result['gold']} (real news, {result['split']} split: {result['articles']} articles, "
+        f"{result['sentences']} sentences, {result['gold_events']} gold events in {result['event_sentences']})",
+        f"root      P {result['root_precision']:.3f}  R {result['root_recall']:.3f}  F1 {result['root_f1']:.3f}",
+        f"dyad      P {result['dyad_precision']:.3f}  R {result['dyad_recall']:.3f}  F1 {result['dyad_f1']:.3f}"
+        "   (root + source country + target country)",
+        f"no-event sentences left uncoded: {result['no_event_specificity']:.3f} of {result['no_event_sentences']}",
+    ]
+    if result["events_outside_gold_sentences"]:
+        lines.append(f"coded events outside the gold sentences: {result['events_outside_gold_sentences']}")
+    lines.append("per root (sentence level)  P      R      F1   gold")
+    for code, s in result["per_code"].items():
+        lines.append(f"  {code:<9}                {s['precision']:.2f}   {s['recall']:.2f}   {s['f1']:.2f}  {s['support']:>4}")
+    if result["split"] == "test":
+        lines.append("test split: scores only; its errors are never shown (tests/gold/CONVENTIONS.md)")
+        return "\n".join(lines)
+    lines.append(f"errors by kind ({worst} kinds at most, one example each):")
+    lines.extend(_worst_errors(result["errors"], worst))
+    return "\n".join(lines)
+
+
 def _worst_errors(errors: list[tuple[str, str, str]], limit: int) -> list[str]:
     """Error kinds by frequency, each with one example, so systematic failures come first."""
     counts = Counter(kind for kind, _, _ in errors)
@@ -392,7 +684,8 @@ def _worst_errors(errors: list[tuple[str, str, str]], limit: int) -> list[str]:
 
 @click.command()
 @click.option("--gold", "gold_files", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="gold file: team events TSV, team entities TSV or PLOVER JSONL (repeatable; "
+              help="gold file: team events TSV, team entities TSV, PLOVER JSONL or real-news JSONL "
+                   "(tests/gold/realnews/; repeatable; "
                    f"default: {', '.join(DEFAULT_GOLD)})")
 @click.option("--model", default=None, help="spaCy model (default: the pipeline's)")
 @click.option("--worst", default=15, show_default=True, help="how many error kinds to list")

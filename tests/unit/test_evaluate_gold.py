@@ -35,3 +35,10 @@ def test_entities_do_not_regress(nlp, metric):
 def test_plover_coding_does_not_regress(nlp):
     result = evaluate_file(nlp, PLOVER_GOLD)
     assert result["event_f1"] >= BASELINE["plover_gsr_cameo.jsonl"]["event_f1"] - 1e-9
+
+
+@pytest.mark.parametrize("name", ["realnews/dev.jsonl", "realnews/test.jsonl"])
+def test_real_news_coding_does_not_regress(nlp, name):
+    result = evaluate_file(nlp, GOLD / name)
+    for metric, floor in BASELINE[name].items():
+        assert result[metric] >= floor - 1e-9, f"{name} {metric} {result[metric]:.3f} < {floor}"
