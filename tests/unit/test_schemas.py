@@ -69,3 +69,15 @@ def test_file_written_with_the_previous_schema_reads_with_the_current_one(tmp_pa
     assert record["events"][0]["trigger"] == "" and record["events"][0]["sentence_start"] == 0
     assert record["events"][0]["plover_type"] is None
     schemas.check(record, schemas.ANNOTATED_ARTICLE)
+
+
+def test_dead_letter_written_before_payload_truncated_reads_with_the_current_schema(tmp_path):
+    old_schema = fastavro.parse_schema(json.loads((OLD_ANNOTATED_SCHEMA.parent / "dead_letter.v0.avsc").read_text()))
+    old_record = {"payload": b"{bad", "reason": "malformed_json", "error": "e", "stage": "parse", "topic": "t",
+                  "partition": 0, "offset": 3, "failed_at": "2020-01-01T00:00:00Z"}
+    path = tmp_path / "old.avro"
+    with open(path, "wb") as out:
+        fastavro.writer(out, old_schema, [old_record])
+    [record] = list(schemas.read_container(path, schemas.DEAD_LETTER))
+    assert record == {**old_record, "payload_truncated": False, "payload_bytes": 0}
+    schemas.check(record, schemas.DEAD_LETTER)
