@@ -177,9 +177,10 @@ def payload_room(record: dict, max_message_bytes: int) -> int:
     return max(0, max_message_bytes - MESSAGE_ENVELOPE_BYTES - rest - 10)
 
 
-def output_too_large(receipt, record: dict, message_bytes: int, max_message_bytes: int) -> tuple:
-    """(receipt, DeadLetter) for an AnnotatedArticle whose message exceeds the topic's limit: the article is still
-    written to the files; this tells consumers of the DLQ it is missing from the topic."""
+def output_too_large(tracked: tuple, message_bytes: int, max_message_bytes: int) -> tuple:
+    """(receipt, DeadLetter) for a (receipt, AnnotatedArticle) whose message exceeds the topic's limit: the article
+    is still written to the files; this tells consumers of the DLQ it is missing from the topic."""
+    receipt, record = tracked
     payload = json.dumps({"article_id": record["article_id"], "url": record["url"][:QUOTE_CHARS]}).encode()
     error = f"AnnotatedArticle message of {message_bytes} bytes exceeds the {max_message_bytes}-byte limit"
     return receipt, dead_letter(payload, "output_too_large", error, "publish", topic=receipt.uri.removeprefix("kafka://"),

@@ -14,6 +14,7 @@ DUPLICATES = "duplicates"
 REPLAYS = "replays"
 ANNOTATED = "annotated"
 ANNOTATE_FAILED = "annotate_failed"
+OUTPUT_TOO_LARGE = "output_too_large"  # messages not published for their size; not part of the in = ... balance
 ENTITIES = "entities"
 EVENTS = "events"
 SKIPPED_COMPLETE = "skipped_complete"

@@ -112,7 +112,7 @@ def test_dead_letter_caps_any_error_text():
 
 def test_output_too_large_dead_letter_names_the_article_not_its_content():
     receipt = Receipt("kafka://articles.raw", 1, 42)
-    _, record = output_too_large(receipt, {"article_id": "a1", "url": "u" * 600_000}, 1_500_000, 1_000_000)
+    _, record = output_too_large((receipt, {"article_id": "a1", "url": "u" * 600_000}), 1_500_000, 1_000_000)
     assert (record["reason"], record["stage"], record["partition"], record["offset"]) == ("output_too_large", "publish", 1, 42)
     assert json.loads(record["payload"])["article_id"] == "a1" and len(record["payload"]) < 200
     assert "1500000 bytes" in record["error"]
