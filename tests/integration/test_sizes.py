@@ -42,6 +42,14 @@ def test_an_annotated_article_too_large_for_its_topic_is_dead_lettered_and_still
     too_large = next(letter for _, letter in dead if letter["reason"] == "output_too_large")
     assert json.loads(too_large["payload"])["article_id"] == "large"
 
+    updates = [schemas.decode_single_object(message.value, "event_cluster")
+               for message in read_topic(kafka_broker.bootstrap, fresh_topics["events"])]
+    listed = [event_id for update in updates for event_id in update["event_ids"]]
+    events = [event["event_id"] for record in avro_records(output) for event in record["events"]]
+    assert all(update["delta"] for update in updates) and sorted(listed) == sorted(events)  # each id in one update
+    latest = {update["cluster_id"]: update["num_mentions"] for update in updates}  # topic order: the latest wins
+    assert sum(latest.values()) == len(events)
+
     summary = json.loads((output / "_summary.json").read_text())
     assert (summary["articles_in"], summary["annotated"], summary["dead_lettered"]) == (3, 2, 1) and summary["balanced"]
     assert summary["output_too_large"] == 1 and "output too large 1" in finished.stdout
