@@ -146,3 +146,13 @@ def test_sentence_cuts_prefer_punctuation_then_whitespace_and_isolate_a_giant_to
     doc = blank("aa " + "x" * 30 + " bb cc")
     assert [doc[i].text for i in sentence_cuts(doc, 10)] == ["x" * 30, "bb"]
     assert sentence_cuts(blank("Short. Text here."), 20) == []
+
+
+def test_date_entities_of_a_sentence_are_those_span_ents_gives(nlp):
+    """The coder reads a sentence's dates from its tokens (Span.ents rebuilt the whole doc's entities per event)."""
+    from pipelines.nlp.events import _date_entities
+
+    doc = nlp(article_text(ARTICLE))
+    for sentence in doc.sents:
+        assert [(e.start, e.end) for e in _date_entities(sentence)] == [
+            (e.start, e.end) for e in sentence.ents if e.label_ == "DATE"]
