@@ -40,8 +40,12 @@ def produce(inputs, topic, bootstrap_servers, rate):
     from pipelines.produce import produce_files
 
     counts = produce_files(list(inputs), topic, bootstrap_servers, rate, progress=tqdm)
-    click.echo(f"produced {counts['sent']} messages to {topic} ({counts['keyed']} keyed by article id, "
+    click.echo(f"produced {counts['produced']} messages to {topic} ({counts['keyed']} keyed by article id, "
                f"{counts['unkeyed']} without a readable id)")
+    for error, count in sorted(counts["refused"].items()):
+        click.echo(f"refused {count} of {counts['sent']} messages: {error}", err=True)
+    if counts["refused"]:
+        sys.exit(1)
 
 
 def _options_parser() -> argparse.ArgumentParser:

@@ -2,6 +2,11 @@
 
 Events cluster when they share the cluster key: the event date's bucket (`bucket_days` wide,
 counted from 1970-01-01), actor1 code, actor2 code, CAMEO root code and location country.
+
+A batch run writes each cluster once with every article and event id (`cluster_record`). A stream publishes
+updates (`cluster_updates`): the totals so far plus only the ids this update added (`delta` true), at most
+MAX_IDS_PER_UPDATE per message, more in further messages. Re-publishing every id on every update cost n^2/2
+bytes over a cluster's life, and about 10,000 mentions made one message larger than the 1 MB limit.
 """
 
 from __future__ import annotations
@@ -12,6 +17,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 EPOCH = date(1970, 1, 1)
+
+MAX_IDS_PER_UPDATE = 500
+"""Event ids (and at most as many article ids) per streamed update: 500 x (16-character event id + article id of at
+most 512 characters, `Limits.max_id_chars`) is under 270 KB, well below the 1 MB message limit."""
 
 
 def date_bucket(event_date: str | None, bucket_days: int) -> str | None:
@@ -71,11 +80,43 @@ def most_common_lowest(counter: Counter):
     return min(item for item, count in counter.items() if count == top)
 
 
-def cluster_record(key: tuple, mentions_by_event: dict) -> dict:
-    """An EventCluster record (schemas/event_cluster.avsc) from the cluster's {event_id: Mention}."""
+@dataclass
+class ClusterTotals:
+    """What a cluster's record needs from all its mentions so far, without the mentions themselves."""
+
+    event_ids: set
+    article_ids: set
+    sources: set
+    event_codes: Counter
+    quad_classes: Counter
+    goldstein_sum: float = 0.0
+    confidence_sum: float = 0.0
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+def add_mentions(totals: ClusterTotals | None, mentions_by_event: dict) -> tuple[ClusterTotals, list[Mention]]:
+    """`totals` with the mentions it has not seen added, and those fresh mentions: a replayed event counts once."""
+    totals = totals or ClusterTotals(set(), set(), set(), Counter(), Counter())
+    fresh = [mention for event_id, mention in sorted(mentions_by_event.items()) if event_id not in totals.event_ids]
+    for mention in fresh:
+        totals.event_ids.add(mention.event_id)
+        totals.article_ids.add(mention.article_id)
+        totals.sources.add(mention.source)
+        totals.event_codes[mention.event_code] += 1
+        totals.quad_classes[mention.quad_class] += 1
+        totals.goldstein_sum += mention.goldstein
+        totals.confidence_sum += mention.confidence
+        if mention.published_at:
+            totals.first_seen = min(filter(None, (totals.first_seen, mention.published_at)))
+            totals.last_seen = max(filter(None, (totals.last_seen, mention.published_at)))
+    return totals, fresh
+
+
+def cluster_fields(key: tuple, totals: ClusterTotals) -> dict:
+    """An EventCluster record's key and totals (everything but the ids)."""
     bucket, actor1, actor2, root, country = key
-    merged = list(mentions_by_event.values())
-    published = sorted(mention.published_at for mention in merged if mention.published_at)
+    count = len(totals.event_ids)
     return {
         "cluster_id": cluster_id(key),
         "event_date": bucket,
@@ -83,15 +124,29 @@ def cluster_record(key: tuple, mentions_by_event: dict) -> dict:
         "actor2_code": actor2,
         "event_root_code": root,
         "location_country_code": country,
-        "event_code": most_common_lowest(Counter(mention.event_code for mention in merged)),
-        "quad_class": most_common_lowest(Counter(mention.quad_class for mention in merged)),
-        "goldstein": round(sum(mention.goldstein for mention in merged) / len(merged), 3),
-        "num_mentions": len(merged),
-        "num_sources": len({mention.source for mention in merged}),
-        "num_articles": len({mention.article_id for mention in merged}),
-        "first_seen": published[0] if published else None,
-        "last_seen": published[-1] if published else None,
-        "article_ids": sorted({mention.article_id for mention in merged}),
-        "event_ids": sorted(mentions_by_event),
-        "mean_confidence": round(sum(mention.confidence for mention in merged) / len(merged), 4),
+        "event_code": most_common_lowest(totals.event_codes),
+        "quad_class": most_common_lowest(totals.quad_classes),
+        "goldstein": round(totals.goldstein_sum / count, 3),
+        "num_mentions": count,
+        "num_sources": len(totals.sources),
+        "num_articles": len(totals.article_ids),
+        "first_seen": totals.first_seen,
+        "last_seen": totals.last_seen,
+        "mean_confidence": round(totals.confidence_sum / count, 4),
     }
+
+
+def cluster_record(key: tuple, mentions_by_event: dict) -> dict:
+    """The whole EventCluster record (schemas/event_cluster.avsc) of a cluster's {event_id: Mention}, every id listed."""
+    totals, _ = add_mentions(None, mentions_by_event)
+    return {**cluster_fields(key, totals), "article_ids": sorted(totals.article_ids),
+            "event_ids": sorted(totals.event_ids), "delta": False}
+
+
+def cluster_updates(key: tuple, totals: ClusterTotals, fresh: list[Mention],
+                    max_ids: int = MAX_IDS_PER_UPDATE) -> list[dict]:
+    """Streamed EventCluster updates for `fresh` mentions: the totals, and the ids they add, `max_ids` a message."""
+    fields = cluster_fields(key, totals)
+    return [{**fields, "article_ids": sorted({mention.article_id for mention in part}),
+             "event_ids": [mention.event_id for mention in part], "delta": True}
+            for part in (fresh[start:start + max_ids] for start in range(0, len(fresh), max_ids))]

@@ -17,6 +17,7 @@ ANNOTATED = "annotated"
 ANNOTATED_BY_MODEL = "annotated_by_model"
 """Articles the model finished; more than ANNOTATED only while work is in flight, or when something was lost."""
 ANNOTATE_FAILED = "annotate_failed"
+OUTPUT_TOO_LARGE = "output_too_large"  # messages not published for their size; not part of the in = ... balance
 ENTITIES = "entities"
 EVENTS = "events"
 SKIPPED_COMPLETE = "skipped_complete"

@@ -48,7 +48,9 @@ class EventwireOptions(PipelineOptions):
                                 help="date window of an event cluster")
         processing.add_argument("--cluster_lateness_seconds", "--cluster-lateness-seconds", type=int, default=86400,
                                 help="how late a mention may arrive and still update its cluster (stream)")
-        processing.add_argument("--max_message_bytes", "--max-message-bytes", type=int, default=Limits.max_message_bytes)
+        processing.add_argument("--max_message_bytes", "--max-message-bytes", type=int, default=Limits.max_message_bytes,
+                                help="largest raw input message, and largest message published (key + value + "
+                                     "headers); keep it at or below the topics' max.message.bytes")
         processing.add_argument("--max_body_chars", "--max-body-chars", type=int, default=Limits.max_body_chars)
         processing.add_argument("--languages", default="en", help="comma-separated accepted languages")
         processing.add_argument("--until_idle", "--until-idle", type=float, default=None,

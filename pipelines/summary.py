@@ -32,6 +32,7 @@ def accounting(counters: Counter) -> dict:
         "balanced": counters[names.ARTICLES_IN] == annotated + sum(dead_letters.values()) + duplicates + skipped,
         "entities": counters[names.ENTITIES],
         "events": counters[names.EVENTS],
+        "output_too_large": counters[names.OUTPUT_TOO_LARGE],
         "events_by_root_code": {name.split(".", 1)[1]: count for name, count in sorted(counters.items())
                                 if name.startswith(names.EVENTS_ROOT_PREFIX)},
     }
@@ -51,6 +52,7 @@ def format_summary(report: dict, output: str) -> str:
     lines += [
         f"  accounting       in = annotated + dead-lettered + duplicates{' + skipped' if report['skipped_complete'] else ''}: "
         f"{'OK' if report['balanced'] else 'MISMATCH'}",
+        f"  output too large {report['output_too_large']} (annotated and in the Avro files, not on its topic; dead-lettered)",
         f"  entities         {report['entities']}",
         f"  events           {report['events']}",
     ]

@@ -13,6 +13,7 @@ import time
 import apache_beam as beam
 
 from pipelines import schemas
+from pipelines.articles import output_too_large
 from pipelines.io.avro_files import WriteWindowedAvro
 from pipelines.io.kafka import CommitOffsets, PublishToKafka, ReadFromKafka, StopPolicy
 from pipelines.io.messages import avro_message
@@ -35,16 +36,20 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
     deduplicated = parsed["articles"] | "Deduplicate" >> Deduplicate(options.dedup_ttl_seconds, options.output)
     annotated = deduplicated["unique"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes)
 
-    dead_letters = (parsed[DEAD_LETTERS], annotated[DEAD_LETTERS]) | "AllDeadLetters" >> beam.Flatten()
+    published = annotated["annotated"] | "PublishAnnotated" >> beam.ParDo(PublishToKafka(
+        kafka, options.annotated_topic, avro_message(schemas.ANNOTATED_ARTICLE, "article_id"), options.max_message_bytes,
+        too_large=output_too_large)).with_outputs(PublishToKafka.TOO_LARGE, main="published")
+
+    dead_letters = ((parsed[DEAD_LETTERS], annotated[DEAD_LETTERS], published[PublishToKafka.TOO_LARGE])
+                    | "AllDeadLetters" >> beam.Flatten())
     dead_lettered = (
         dead_letters
-        | "PublishDeadLetters" >> beam.ParDo(PublishToKafka(kafka, options.dlq_topic, avro_message(schemas.DEAD_LETTER, None)))
+        | "PublishDeadLetters" >> beam.ParDo(PublishToKafka(kafka, options.dlq_topic, avro_message(schemas.DEAD_LETTER, None),
+                                                            options.max_message_bytes))
         | "DeadLetterReceipts" >> beam.Keys()
     )
     written = (
-        annotated["annotated"]
-        | "PublishAnnotated" >> beam.ParDo(PublishToKafka(kafka, options.annotated_topic,
-                                                          avro_message(schemas.ANNOTATED_ARTICLE, "article_id")))
+        published.published
         | "WriteAvroFiles" >> WriteWindowedAvro(options.output, schemas.ANNOTATED_ARTICLE, "article_id",
                                                 options.window_seconds, options.shards)
         | "CountDurable" >> CountDurable()
@@ -55,7 +60,8 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
         | "ClusterEvents" >> ClusterEvents(options.cluster_bucket_days, streaming=True,
                                            allowed_lateness_seconds=options.cluster_lateness_seconds)
         | "PublishClusters" >> beam.ParDo(PublishToKafka(kafka, options.events_topic,
-                                                         avro_message("event_cluster", "cluster_id", tracked=False)))
+                                                         avro_message("event_cluster", "cluster_id", tracked=False),
+                                                         options.max_message_bytes))
     )
     duplicate_receipts = deduplicated[DUPLICATES] | "DuplicateReceipts" >> beam.Keys()
     (

@@ -36,6 +36,7 @@ from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
 from pipelines import counters
+from pipelines.articles import Limits
 from pipelines.devtools import stage_log
 from pipelines.io.kafka_config import KafkaConfig
 from pipelines.io.records import KafkaRecord, Receipt
@@ -386,16 +387,31 @@ class ReadFromKafka(beam.PTransform):
 Message = tuple  # (key: bytes | None, value: bytes, headers: list[tuple[str, bytes]])
 
 
+def message_bytes(key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> int:
+    """A message's size as a topic limit counts it: key, value and headers."""
+    return len(key or b"") + len(value) + sum(len(name.encode()) + len(data) for name, data in headers)
+
+
 class PublishToKafka(beam.DoFn):
     """Sends each element to `topic` and passes it on only after the broker has acknowledged it.
 
     Elements are held until `finish_bundle` has flushed the producer and every send succeeded
     (a failed send fails the bundle, which the runner retries), so anything downstream, offset
     commits included, sees only what is durable in Kafka.
+
+    A message larger than `max_message_bytes` (key + value + headers) is never sent: the broker would refuse it
+    on every retry and stop the job for good. It is counted (`output_too_large`) and logged; with `too_large`,
+    `too_large(element, size, limit)` goes to the TOO_LARGE output (e.g. a dead letter), and the element is passed
+    on as if published, so later sinks (the Avro files) still get it.
     """
 
-    def __init__(self, config: KafkaConfig, topic: str, to_message: Callable[[object], Message]):
+    TOO_LARGE = "too_large"
+
+    def __init__(self, config: KafkaConfig, topic: str, to_message: Callable[[object], Message],
+                 max_message_bytes: int = Limits.max_message_bytes, too_large: Callable[[object, int, int], object] | None = None):
         self._config, self._topic, self._to_message = config, topic, to_message
+        self._max_message_bytes, self._too_large = max_message_bytes, too_large
+        self.output_too_large = counters.counter(counters.OUTPUT_TOO_LARGE)
 
     def setup(self):
         # Idempotent sends retried for up to a day: a broker outage holds the bundle in send() (waiting for
@@ -411,13 +427,23 @@ class PublishToKafka(beam.DoFn):
 
     def process(self, element, timestamp=beam.DoFn.TimestampParam, window=beam.DoFn.WindowParam):
         key, value, headers = self._to_message(element)
+        windowed = WindowedValue(element, timestamp, [window])
+        size = message_bytes(key, value, headers)
+        if size > self._max_message_bytes:
+            self.output_too_large.inc()
+            LOG.warning("not publishing a %d-byte message to %s (limit %d)", size, self._topic, self._max_message_bytes)
+            if self._too_large is not None:
+                yield beam.pvalue.TaggedOutput(self.TOO_LARGE, self._too_large(element, size, self._max_message_bytes))
+            self._pending.append((None, windowed))
+            return
         future = self._producer.send(self._topic, key=key, value=value, headers=headers)
-        self._pending.append((future, WindowedValue(element, timestamp, [window])))
+        self._pending.append((future, windowed))
 
     def finish_bundle(self):
         self._producer.flush()
         for future, windowed in self._pending:
-            future.get(timeout=30)
+            if future is not None:
+                future.get(timeout=30)
             yield windowed
         self._pending = []
 

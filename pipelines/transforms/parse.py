@@ -24,7 +24,7 @@ class _ParseRecord(beam.DoFn):
             counters.dead_letter(rejected.reason).inc()
             yield beam.pvalue.TaggedOutput(DEAD_LETTERS, (receipt, dead_letter(
                 value or b"", rejected.reason, str(rejected), "parse", topic=receipt.uri.removeprefix("kafka://"),
-                partition=receipt.partition, offset=receipt.offset, max_payload_bytes=self._limits.max_message_bytes)))
+                partition=receipt.partition, offset=receipt.offset, max_message_bytes=self._limits.max_message_bytes)))
 
 
 class ParseArticles(beam.PTransform):

@@ -4,7 +4,10 @@ import json
 
 import pytest
 
-from pipelines.articles import Limits, Rejected, article_key, dead_letter, parse_article
+from pipelines import schemas
+from pipelines.articles import (MAX_ERROR_CHARS, MESSAGE_ENVELOPE_BYTES, Limits, Rejected, article_key, dead_letter,
+                                output_too_large, parse_article)
+from pipelines.io.records import Receipt
 
 GOOD = {"id": "a1", "url": "https://x.org/1", "source": "Wire", "title": "Talks", "body": "Leaders met.",
         "published_at": "2020-01-02T03:04:05+01:00", "language": "en"}
@@ -69,3 +72,47 @@ def test_dead_letter_keeps_payload_and_origin():
 @pytest.mark.parametrize("payload, key", [(raw(GOOD), b"a1"), (b"{bad", None), (b"[1]", None), (raw({"id": 5}), None)])
 def test_article_key(payload, key):
     assert article_key(payload) == key
+
+
+@pytest.mark.parametrize("field, limit", [("id", 512), ("url", 4096), ("source", 512), ("title", 2000),
+                                          ("language", 35), ("published_at", 100)])
+def test_every_text_field_has_a_length_limit_named_in_the_error(field, limit):
+    with pytest.raises(Rejected) as rejected:
+        parse_article(raw({**GOOD, field: "x" * 600_000}))
+    assert rejected.value.reason == "field_too_long"
+    assert str(rejected.value) == f"{field} is 600000 characters, limit {limit}"
+
+
+def test_error_texts_quote_at_most_80_characters_of_a_value():
+    with pytest.raises(Rejected) as rejected:
+        parse_article(raw({**GOOD, "language": "y" * 30}), Limits(languages=("en",)))
+    assert "y" * 30 in str(rejected.value)
+    with pytest.raises(Rejected) as rejected:
+        parse_article(raw({**GOOD, "published_at": "z" * 99}))
+    assert rejected.value.reason == "bad_date" and "z" * 80 + "…" in str(rejected.value) and "z" * 81 not in str(rejected.value)
+
+
+def test_dead_letter_of_a_600k_field_fits_the_message_limit():
+    """Issue 10: a 600,000-character language gave a 1.2 MB dead letter that no restart could publish."""
+    payload = raw({**GOOD, "language": "x" * 600_000, "body": "b" * 500_000})
+    limits = Limits()
+    with pytest.raises(Rejected) as rejected:
+        parse_article(payload, Limits(max_message_bytes=2_000_000))
+    record = dead_letter(payload, rejected.value.reason, str(rejected.value), "parse", max_message_bytes=limits.max_message_bytes)
+    message = schemas.encode_single_object(record, schemas.DEAD_LETTER)
+    assert len(message) <= limits.max_message_bytes - MESSAGE_ENVELOPE_BYTES
+    assert record["payload_truncated"] and record["payload_bytes"] == len(payload)
+    assert payload.startswith(record["payload"]) and len(record["payload"]) > 900_000
+
+
+def test_dead_letter_caps_any_error_text():
+    record = dead_letter(b"x", "annotation_failed", "E" * 600_000, "annotate")
+    assert len(record["error"]) == MAX_ERROR_CHARS + 1 and not record["payload_truncated"] and record["payload_bytes"] == 1
+
+
+def test_output_too_large_dead_letter_names_the_article_not_its_content():
+    receipt = Receipt("kafka://articles.raw", 1, 42)
+    _, record = output_too_large((receipt, {"article_id": "a1", "url": "u" * 600_000}), 1_500_000, 1_000_000)
+    assert (record["reason"], record["stage"], record["partition"], record["offset"]) == ("output_too_large", "publish", 1, 42)
+    assert json.loads(record["payload"])["article_id"] == "a1" and len(record["payload"]) < 200
+    assert "1500000 bytes" in record["error"]

@@ -8,7 +8,8 @@ from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.transforms.window import TimestampedValue
 
 from pipelines import schemas
-from pipelines.clustering import cluster_record, date_bucket, mentions, merge_mentions
+from pipelines.clustering import (MAX_IDS_PER_UPDATE, add_mentions, cluster_record, cluster_updates, date_bucket,
+                                  mentions, merge_mentions)
 from pipelines.transforms.clusters import ClusterEvents
 
 
@@ -84,8 +85,45 @@ def test_streaming_clusters_update_with_each_mention_including_late_ones():
         fight_counts = (records | beam.Filter(lambda r: r["event_root_code"] == "19" and r["event_date"] == "2020-03-02")
                         | beam.Map(lambda r: r["num_mentions"]))
         assert_that(fight_counts, lambda counts: _check_growing(counts))
+        fight_ids = (records | "Ids" >> beam.Filter(lambda r: r["event_root_code"] == "19" and r["event_date"] == "2020-03-02")
+                     | "EventIds" >> beam.Map(lambda r: (r["delta"], r["event_ids"])))
+        assert_that(fight_ids, _check_each_id_once, label="EachIdOnce")
+
+
+def _check_each_id_once(updates):
+    """Each update lists only the ids it adds: every id appears in exactly one update."""
+    ids = [event_id for delta, event_ids in updates for event_id in event_ids]
+    assert all(delta for delta, _ in updates) and sorted(ids) == ["e1", "e3", "e9"], updates
 
 
 def _check_growing(counts):
     assert sorted(counts)[-1] == 3, counts  # the late mention is merged into the same cluster
     assert 1 in counts or 2 in counts, counts  # earlier panes were emitted before the window closed
+
+
+def test_updates_of_a_10000_mention_cluster_stay_bounded_and_list_every_id_once():
+    """Issue 10: each update re-published every mention so far; ~10,000 mentions exceeded the 1 MB message limit."""
+    totals, sizes, ids = None, [], []
+    for n in range(10_000):
+        record = article(f"article-{n:05d}-" + "x" * 490, f"wire-{n % 7}", "2020-03-02T08:00:00Z",
+                         event(f"{n:016x}", confidence=0.5))
+        [(key, mention)] = mentions(record, 1)
+        totals, fresh = add_mentions(totals, {mention.event_id: mention})
+        [update] = cluster_updates(key, totals, fresh)
+        sizes.append(len(schemas.encode_single_object(update, "event_cluster")))
+        ids += update["event_ids"]
+    assert update["num_mentions"] == update["num_articles"] == 10_000 and update["num_sources"] == 7
+    assert update["mean_confidence"] == 0.5 and update["delta"] and len(ids) == len(set(ids)) == 10_000
+    assert max(sizes) < 1_000  # was O(n): the last update listed all 10,000 ids, over 5 MB
+
+
+def test_a_burst_of_new_mentions_is_split_into_messages_under_the_limit():
+    burst = [article(f"a{n}-" + "x" * 508, "wire", None, event(f"{n:016x}")) for n in range(1_200)]
+    merged = {mention.event_id: mention for record in burst for _, mention in mentions(record, 1)}
+    key = next(mentions(burst[0], 1))[0]
+    totals, fresh = add_mentions(None, merged)
+    updates = cluster_updates(key, totals, fresh)
+    assert [len(update["event_ids"]) for update in updates] == [MAX_IDS_PER_UPDATE, MAX_IDS_PER_UPDATE, 200]
+    assert all(len(schemas.encode_single_object(u, "event_cluster")) < 300_000 for u in updates)
+    assert all(u["num_mentions"] == 1_200 for u in updates)
+    assert add_mentions(totals, merged)[1] == []  # replayed: nothing new, no update

@@ -7,7 +7,9 @@ import pytest
 from fastavro.validation import validate
 
 from pipelines import schemas
-from pipelines.nlp.model import load_nlp, model_id
+import spacy
+
+from pipelines.nlp.model import MAX_SENTENCE_CHARS, load_nlp, model_id, sentence_cuts
 from pipelines.nlp.records import annotated_record, article_text, event_rows
 from tests.shared_data import WIKINEWS_2019
 
@@ -120,3 +122,37 @@ def test_real_wikinews_articles_validate(nlp, annotated_schema, event_row_schema
     assert all(validate(record, annotated_schema) for record in records)
     assert all(validate(row, event_row_schema) for record in records for row in event_rows(record))
     assert sum(len(record["events"]) for record in records) > 0
+
+
+def test_an_unpunctuated_body_reaches_the_coder_in_sentences_of_at_most_the_limit(nlp):
+    """Issue 10: a 195,000-character body with no sentence punctuation took 125 s to code (see benchmarks/long_body.py)."""
+    body = " ".join(["Russian troops attacked Kyiv and NATO leaders met in Brussels"] * 600)
+    article = dict(ARTICLE, body=body)
+    doc = nlp(article_text(article))
+    assert max(len(sentence.text) for sentence in doc.sents) <= MAX_SENTENCE_CHARS
+    record = annotate(nlp, article)
+    text = article_text(article)
+    assert record["events"] and record["entities"]
+    for entity in record["entities"]:
+        assert text[entity["start_char"]:].startswith(entity["text"])
+    for event in record["events"]:
+        assert text[event["sentence_start"]:].startswith(event["sentence"])
+
+
+def test_sentence_cuts_prefer_punctuation_then_whitespace_and_isolate_a_giant_token():
+    blank = spacy.blank("en")
+    doc = blank("aaaa bb. cc dd ee ff gg hh")
+    assert [doc[i].text for i in sentence_cuts(doc, 10)] == ["cc", "ff"]
+    doc = blank("aa " + "x" * 30 + " bb cc")
+    assert [doc[i].text for i in sentence_cuts(doc, 10)] == ["x" * 30, "bb"]
+    assert sentence_cuts(blank("Short. Text here."), 20) == []
+
+
+def test_date_entities_of_a_sentence_are_those_span_ents_gives(nlp):
+    """The coder reads a sentence's dates from its tokens (Span.ents rebuilt the whole doc's entities per event)."""
+    from pipelines.nlp.events import _date_entities
+
+    doc = nlp(article_text(ARTICLE))
+    for sentence in doc.sents:
+        assert [(e.start, e.end) for e in _date_entities(sentence)] == [
+            (e.start, e.end) for e in sentence.ents if e.label_ == "DATE"]

@@ -69,3 +69,28 @@ def test_file_written_with_the_previous_schema_reads_with_the_current_one(tmp_pa
     assert record["events"][0]["trigger"] == "" and record["events"][0]["sentence_start"] == 0
     assert record["events"][0]["plover_type"] is None
     schemas.check(record, schemas.ANNOTATED_ARTICLE)
+
+
+def test_dead_letter_written_before_payload_truncated_reads_with_the_current_schema(tmp_path):
+    old_schema = fastavro.parse_schema(json.loads((OLD_ANNOTATED_SCHEMA.parent / "dead_letter.v0.avsc").read_text()))
+    old_record = {"payload": b"{bad", "reason": "malformed_json", "error": "e", "stage": "parse", "topic": "t",
+                  "partition": 0, "offset": 3, "failed_at": "2020-01-01T00:00:00Z"}
+    path = tmp_path / "old.avro"
+    with open(path, "wb") as out:
+        fastavro.writer(out, old_schema, [old_record])
+    [record] = list(schemas.read_container(path, schemas.DEAD_LETTER))
+    assert record == {**old_record, "payload_truncated": False, "payload_bytes": 0}
+    schemas.check(record, schemas.DEAD_LETTER)
+
+
+def test_event_cluster_written_before_delta_reads_with_the_current_schema(tmp_path):
+    old_schema = fastavro.parse_schema(json.loads((OLD_ANNOTATED_SCHEMA.parent / "event_cluster.v0.avsc").read_text()))
+    old_record = {"cluster_id": "c1", "event_date": "2020-03-02", "actor1_code": "RUS", "actor2_code": None,
+                  "event_root_code": "19", "location_country_code": "UKR", "event_code": "190", "quad_class": 4,
+                  "goldstein": -10.0, "num_mentions": 1, "num_sources": 1, "num_articles": 1, "first_seen": None,
+                  "last_seen": None, "article_ids": ["a1"], "event_ids": ["e1"], "mean_confidence": 0.8}
+    path = tmp_path / "old.avro"
+    with open(path, "wb") as out:
+        fastavro.writer(out, old_schema, [old_record])
+    [record] = list(schemas.read_container(path, "event_cluster"))
+    assert record == {**old_record, "delta": False}
