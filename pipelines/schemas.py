@@ -101,6 +101,7 @@ def write_container_atomically(path: Path, name: str, records: Iterable[dict], d
     try:
         with os.fdopen(handle, "wb") as out:
             fastavro.writer(out, schema(name), records, codec="deflate", validator=True, **extra)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; output files are for other users and tools too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
