@@ -1,4 +1,4 @@
-"""The README's pandas example ("which countries did Russia act against this week") runs and is right."""
+"""The README's pandas example ("which countries did Russia act against in a week") runs and is right."""
 
 import re
 import subprocess
@@ -30,12 +30,13 @@ def event(code: str, date: str, actor1: str, actor2: str | None) -> dict:
 
 
 def test_the_readme_example_counts_what_russia_did_to_whom_this_week(tmp_path):
-    events = [event("190", "2020-03-09", "RUS", "UKR"), event("172", "2020-03-06", "RUS", "UKR"),
-              event("111", "2020-03-04", "RUS", "GEO"), event("057", "2020-03-08", "RUS", "CHN"),
-              event("190", "2020-03-01", "RUS", "SYR"),   # more than 7 days before the newest event
-              event("173", "2020-03-08", "RUS", "RUS"),   # domestic
-              event("190", "2020-03-08", "UKR", "RUS"),   # Russia as the target
-              event("010", "2020-03-07", "RUS", None)]    # no target
+    events = [event("190", "2020-09-06", "RUS", "UKR"), event("172", "2020-09-03", "RUS", "UKR"),
+              event("111", "2020-08-31", "RUS", "GEO"), event("057", "2020-09-05", "RUS", "CHN"),
+              event("190", "2020-08-30", "RUS", "SYR"),   # the week is 2020-08-31 .. 2020-09-06 (README)
+              event("190", "2020-09-07", "RUS", "SYR"),
+              event("173", "2020-09-05", "RUS", "RUS"),   # domestic
+              event("190", "2020-09-05", "UKR", "RUS"),   # Russia as the target
+              event("010", "2020-09-04", "RUS", None)]    # no target
     schemas.write_container_atomically(tmp_path / "out" / "a.avro", schemas.ANNOTATED_ARTICLE,
                                        [{**article(1, "190"), "events": events}])
     parquet = tmp_path / "events.parquet"
