@@ -48,6 +48,8 @@ demo: kafka-up ## the main job: produce examples/ to Kafka, stream them through 
 	$(BIN)/eventwire stream --bootstrap-servers $(BOOTSTRAP) --consumer-group eventwire-demo \
 	  --output $(DEMO_OUT) --until-idle 10 --window-seconds 60 --annotate-processes 2
 	@echo "Inspect the records: $(BIN)/eventwire inspect $(DEMO_OUT) --limit 3"
+	$(BIN)/eventwire report $(DEMO_OUT) --html $(DEMO_OUT)/report.html
+	@echo "Report (open it in a browser, works offline): $(abspath $(DEMO_OUT))/report.html"
 
 test: setup ## all tests: unit, then integration against a real broker and real runners
 	$(BIN)/pytest -q -m "not integration" tests

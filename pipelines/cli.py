@@ -208,18 +208,42 @@ def _bytes_as_text(value):
 
 
 def _summarise(files: list[Path]) -> dict:
-    records, roots, labels = 0, Counter(), Counter()
-    for file in files:
-        for record in schemas.read_container(file):
-            records += 1
-            roots.update(event["event_root_code"] for event in record.get("events", []))
-            labels.update(entity["label"] for entity in record.get("entities", []))
-    return {"files": len(files), "records": records, "events_by_root_code": dict(sorted(roots.items())),
-            "entities_by_label": dict(labels.most_common())}
+    from pipelines.outputs import summarise
+
+    return summarise(files)
 
 
 from pipelines.evaluate import evaluate  # noqa: E402
 main.add_command(evaluate)
+
+
+# --- export and report (issue 12): implementations in pipelines/export.py and pipelines/report.py ---
+@main.command("export")
+@click.argument("output", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), default="csv", show_default=True)
+@click.option("--to", type=click.Path(dir_okay=False, path_type=Path), default=None, help="file (default: stdout)")
+def export_rows(output, fmt, to):
+    """Flat, labelled event rows of any output (article and/or event-row files) as CSV, Parquet or JSON lines."""
+    from pipelines.export import export
+
+    try:
+        count = export(output, fmt, to)
+    except ValueError as error:
+        raise click.UsageError(str(error))
+    if to is not None:
+        click.echo(f"{count} event rows -> {to}", err=True)
+
+
+@main.command("report")
+@click.argument("output", type=click.Path(exists=True, path_type=Path))
+@click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--top", type=int, default=50, show_default=True, help="rows of the top-events table")
+def report_html(output, html, top):
+    """One self-contained HTML report (map, timeline, actor pairs, top events) that opens offline."""
+    from pipelines.report import write_report
+
+    count = write_report(output, html, top=top)
+    click.echo(f"report of {count} events -> {html}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,11 @@ import fastavro
 from fastavro.schema import fingerprint, load_schema, to_parsing_canonical_form
 from fastavro.validation import validate
 
-SCHEMA_DIR = Path(os.environ.get("EVENTWIRE_SCHEMA_DIR", Path(__file__).resolve().parent.parent / "schemas"))
+# Installed from a wheel, the schemas ship as package data (pipelines/_schemas, see setup.py); in a source
+# checkout or an editable install they are read from the top-level schemas/ folder, their source of truth.
+_PACKAGED_SCHEMAS = Path(__file__).resolve().parent / "_schemas"
+SCHEMA_DIR = Path(os.environ.get("EVENTWIRE_SCHEMA_DIR", _PACKAGED_SCHEMAS if _PACKAGED_SCHEMAS.is_dir()
+                                 else Path(__file__).resolve().parent.parent / "schemas"))
 SINGLE_OBJECT_MAGIC = b"\xc3\x01"
 SCHEMA_HEADER = "eventwire.schema"
 
@@ -101,6 +105,7 @@ def write_container_atomically(path: Path, name: str, records: Iterable[dict], d
     try:
         with os.fdopen(handle, "wb") as out:
             fastavro.writer(out, schema(name), records, codec="deflate", validator=True, **extra)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; output files are for other users and tools too
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -4,6 +4,7 @@ dead letters.
 
 Output layout under `--output`:
   articles/date=YYYY-MM-DD/part-00000.avro (+ _COMPLETE)   AnnotatedArticle, one file per date
+  events/date=YYYY-MM-DD/part-00000.avro (+ _COMPLETE)     EventRow by event date, over every partition
   event_clusters.avro                                       EventCluster, over every partition
   dead_letters.avro                                         DeadLetter
 With `resume`, articles of complete partitions are skipped (counted as `skipped_complete`) and
@@ -27,6 +28,7 @@ from pipelines.transforms.accounting import CountDurable
 from pipelines.transforms.annotate import Annotate
 from pipelines.transforms.clusters import ClusterEvents
 from pipelines.transforms.dedup import DUPLICATES, Deduplicate
+from pipelines.transforms.event_rows import EventRows, events_dir
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
 from pipelines.transforms.progress import ShowProgress
 
@@ -85,6 +87,11 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillIn
         every_record = (records, pipeline | "CompletePartitions" >> beam.Create(earlier)
                         | "ReadComplete" >> beam.FlatMap(lambda path: schemas.read_container(Path(path))))\
             | "NewAndEarlier" >> beam.Flatten()
+    (
+        every_record
+        | "EventRows" >> EventRows()
+        | "WriteEventRows" >> WriteDatePartitionedAvro(events_dir(output), schemas.EVENT_ROW, "event_id", "event_date")
+    )
     (
         every_record
         | "ClusterEvents" >> ClusterEvents(bucket_days)

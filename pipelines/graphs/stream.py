@@ -22,6 +22,7 @@ from pipelines.transforms.accounting import CountDurable
 from pipelines.transforms.annotate import Annotate
 from pipelines.transforms.clusters import ClusterEvents
 from pipelines.transforms.dedup import DUPLICATES, Deduplicate
+from pipelines.transforms.event_rows import TrackedEventRows, events_dir
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
 
 
@@ -54,6 +55,12 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
                                                 options.window_seconds, options.shards)
         | "CountDurable" >> CountDurable()
     )
+    events_written = (
+        annotated["annotated"]
+        | "TrackedEventRows" >> TrackedEventRows()
+        | "WriteEventRows" >> WriteWindowedAvro(events_dir(options.output), schemas.EVENT_ROW, "event_id",
+                                                options.window_seconds, options.shards)
+    )
     (
         annotated["annotated"]
         | "Articles" >> beam.Values()
@@ -65,7 +72,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
     )
     duplicate_receipts = deduplicated[DUPLICATES] | "DuplicateReceipts" >> beam.Keys()
     (
-        (written, dead_lettered, duplicate_receipts)
+        (written, events_written, dead_lettered, duplicate_receipts)
         | "AllReceipts" >> beam.Flatten()
         | "CommitOffsets" >> CommitOffsets(kafka, options.consumer_group, options.window_seconds)
     )

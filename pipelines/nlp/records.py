@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from pipelines.nlp import labels
 from pipelines.nlp.entities import extract_entities
 from pipelines.nlp.events import code_events
 
@@ -48,7 +49,10 @@ def annotated_record(
 
 
 def event_rows(annotated: dict) -> list[dict]:
-    """One flat EventRow per event of an AnnotatedArticle record."""
+    """One flat EventRow per event of an AnnotatedArticle record, each code with its label.
+
+    Raises labels.UnknownCode for a code no label table lists (a coder bug, not bad input).
+    """
     return [_event_row(annotated, event) for event in annotated["events"]]
 
 
@@ -67,10 +71,18 @@ def _event_row(annotated: dict, event: dict) -> dict:
         "goldstein": event["goldstein"],
         "sentence": event["sentence"],
         "confidence": event["confidence"],
+        "title": annotated.get("title"),
+        "trigger": event.get("trigger"),
+        "event_description": labels.cameo_description(event["event_code"]),
+        "event_root_description": labels.cameo_description(event["event_root_code"]),
+        "quad_class_name": labels.quad_class_name(event["quad_class"]),
     }
     for role in ("actor1", "actor2"):
         row.update(_flatten(role, event[role], _ACTOR_FIELDS))
+        row[f"{role}_country_name"] = labels.country_name(row[f"{role}_country_code"])
+        row[f"{role}_type_name"] = labels.actor_type_name(row[f"{role}_type_code"])
     row.update(_flatten("location", event["location"], _LOCATION_FIELDS))
+    row["location_country_name"] = labels.country_name(row["location_country_code"])
     return row
 
 

@@ -30,7 +30,8 @@ def ids_already_written(output_dir: str | None, newer_than_epoch: float) -> froz
         return frozenset()
     ids = set()
     for path in Path(output_dir).rglob("*.avro"):
-        if path.name.startswith(".") or path.stat().st_mtime < newer_than_epoch:
+        if path.name.startswith(".") or path.relative_to(output_dir).parts[0] == "events" \
+                or path.stat().st_mtime < newer_than_epoch:  # events/: the event rows (EventRow)
             continue
         ids.update(record["article_id"] for record in schemas.read_container(path))
     return frozenset(ids)

@@ -76,7 +76,7 @@ def finish(process: subprocess.Popen, timeout: float, log: Path) -> None:
 
 
 def avro_files(output: Path) -> list[Path]:
-    return [path for path in output.rglob("*.avro") if not path.name.startswith(".")]
+    return [path for path in output.glob("window=*/*.avro") if not path.name.startswith(".")]
 
 
 # --- Kafka -------------------------------------------------------------------------------------------------------

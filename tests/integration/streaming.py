@@ -95,8 +95,9 @@ def read_topic(bootstrap: str, topic: str) -> list:
     return messages
 
 
-def avro_records(output: Path) -> list[dict]:
-    return [record for path in sorted(output.rglob("*.avro")) if not path.name.startswith(".")
+def avro_records(output: Path, folder: str = "window=*") -> list[dict]:
+    """The records of the article files (`window=*`) or, with folder="events/window=*", of the event-row files."""
+    return [record for path in sorted(output.glob(f"{folder}/*.avro")) if not path.name.startswith(".")
             for record in schemas.read_container(path)]
 
 

@@ -51,6 +51,10 @@ def partition_records(output):
             for path in (output / "articles").glob("date=*/part-00000.avro")}
 
 
+def event_rows_by_partition(output):
+    return {path.parent.name: list(schemas.read_container(path)) for path in (output / "events").glob("date=*/part-00000.avro")}
+
+
 def test_backfill_files_and_warc_into_date_partitions_and_rerun_changes_nothing(tmp_path):
     lines = real_articles(60)
     source = tmp_path / "news.jsonl.gz"
@@ -78,6 +82,11 @@ def test_backfill_files_and_warc_into_date_partitions_and_rerun_changes_nothing(
     for cluster in clusters:
         schemas.check(cluster, "event_cluster")
     assert len(list(schemas.read_container(output / "dead_letters.avro"))) == 2
+    rows = event_rows_by_partition(output)
+    assert sum(len(r) for r in rows.values()) == summary["events"] > 0
+    assert all(name == f"date={row['event_date'] or 'unknown'}" for name, r in rows.items() for row in r)
+    assert all(row["event_description"] and row["quad_class_name"] for r in rows.values() for row in r)
+    assert all(path.stat().st_mode & 0o777 == 0o644 for path in output.rglob("*.avro"))
 
     before = snapshot(output)
     backfill("--input", str(source), "--warc", str(warc), "--output", str(output))
@@ -97,6 +106,7 @@ def test_resume_skips_complete_partitions(tmp_path):
     assert resumed["skipped_complete"] == 295 - len(partitions[removed]) and resumed["balanced"]
     assert partition_records(output) == partitions
     assert sum(c["num_mentions"] for c in schemas.read_container(output / "event_clusters.avro")) == first["events"]
+    assert sum(len(rows) for rows in event_rows_by_partition(output).values()) == first["events"]
 
 
 def test_backfill_reads_a_kafka_offset_range(kafka_broker, fresh_topics, tmp_path):

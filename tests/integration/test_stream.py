@@ -30,6 +30,9 @@ def test_stream_annotates_every_article_once_and_dead_letters_the_bad(kafka_brok
         schemas.check(record, schemas.ANNOTATED_ARTICLE)
     assert Counter(record["article_id"] for record in records) == Counter(expected_ids)
     assert all(record["origin"]["uri"] == f"kafka://{fresh_topics['articles.raw']}" for record in records)
+    rows = avro_records(output, "events/window=*")  # the event rows, windowed like the articles
+    assert sorted(row["event_id"] for row in rows) == sorted(e["event_id"] for r in records for e in r["events"])
+    assert rows and all(row["event_description"] and row["quad_class_name"] for row in rows)
 
     annotated_messages = read_topic(kafka_broker.bootstrap, fresh_topics["articles.annotated"])
     decoded = [schemas.decode_single_object(message.value, schemas.ANNOTATED_ARTICLE) for message in annotated_messages]

@@ -17,4 +17,6 @@ def test_inspect_prints_records_and_summary(tmp_path):
     assert printed.exit_code == 0
     assert [json.loads(line)["article_id"] for line in printed.output.splitlines()] == ["a1"]
     summary = json.loads(runner.invoke(main, ["inspect", str(tmp_path), "--summary"]).output)
-    assert summary == {"files": 1, "records": 2, "events_by_root_code": {"19": 1}, "entities_by_label": {"GPE": 2}}
+    assert summary == {"files": 1, "records": 2, "by_type": {"AnnotatedArticle": {
+        "files": 1, "records": 2, "events": 1, "events_by_root_code": {"19 Fight": 1},
+        "events_by_quad_class": {"4 Material conflict": 1}, "entities_by_label": {"GPE": 2}}}}
