@@ -18,6 +18,7 @@ from functools import lru_cache
 DECLARED_OVERRIDE_CONFIDENCE = 0.9
 UNDECLARED_CONFIDENCE = 0.7
 UNDECLARED_CANDIDATES = 3
+MIN_DETECTABLE_BYTES = 40  # UTF-8 bytes: 40 Latin letters, 13 Chinese characters
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +47,8 @@ def detect(text: str, declared: str | None = None, accepted: tuple[str, ...] = (
         if declared not in known_languages() or best == declared or confidence < DECLARED_OVERRIDE_CONFIDENCE:
             return declared
         return best
+    if len(text.strip().encode("utf-8")) < MIN_DETECTABLE_BYTES and accepted:
+        return accepted[0]  # "t\nb": too short to tell; the first accepted language, as before detection existed
     if confidence >= UNDECLARED_CONFIDENCE:
         return best
     return next((code for code, _ in ranked[:UNDECLARED_CANDIDATES] if code in accepted), best)

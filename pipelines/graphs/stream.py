@@ -21,6 +21,7 @@ from pipelines.transforms.annotate import Annotate
 from pipelines.transforms.clusters import ClusterEvents
 from pipelines.transforms.dedup import DUPLICATES, Deduplicate
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
+from pipelines.transforms.progress import ObserveLatency
 
 
 def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
@@ -44,6 +45,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
         annotated["annotated"]
         | "PublishAnnotated" >> beam.ParDo(PublishToKafka(kafka, options.annotated_topic,
                                                           avro_message(schemas.ANNOTATED_ARTICLE, "article_id")))
+        | "ObserveLatency" >> beam.ParDo(ObserveLatency())
         | "WriteAvroFiles" >> WriteWindowedAvro(options.output, schemas.ANNOTATED_ARTICLE, "article_id",
                                                 options.window_seconds, options.shards)
     )
