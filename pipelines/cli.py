@@ -348,9 +348,9 @@ def extract(ctx, inputs, output, **values):
     from pipelines.io.files import count_lines
     from pipelines.summary import accounting, run_counters
 
+    options = build_options(ctx, values)  # the command line first: a typo is reported before any file is read
     paths = preflight.jsonl_inputs(list(inputs))
     preflight.output_file(output)
-    options = build_options(ctx, values)
     pipeline = beam.Pipeline(options=options)
     extract_graph.build(pipeline, options, paths, output, total=sum(count_lines(path) for path in paths))
     result = pipeline.run()
@@ -387,10 +387,10 @@ def backfill(ctx, inputs, warcs, kafka_topic, from_offset, to_offset, from_time,
 
     if not (inputs or warcs or kafka_topic):
         raise UserError("backfill needs at least one input", "give --input FILE, --warc FILE or --kafka-topic TOPIC")
+    options = build_options(ctx, values)
     jsonl = preflight.jsonl_inputs(list(inputs)) if inputs else []
     warc_paths = expand_inputs(list(warcs)) if warcs else []
     preflight.output_dir(output)
-    options = build_options(ctx, values)
     if kafka_topic:
         preflight.broker(options.kafka_config(), [kafka_topic])
     sources = backfill_graph.BackfillInputs(
