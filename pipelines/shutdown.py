@@ -1,0 +1,45 @@
+"""A process-wide stop flag: SIGINT / SIGTERM ask the stream to stop reading and finish what it has.
+
+The Kafka reader consults `requested()` before each poll; under Prism's LOOPBACK environment (the
+default for `stream`) the reader runs in the CLI's own process, so the flag reaches it. Windows then
+close, Avro files are written, offsets committed and the summary printed as after `--max-seconds`.
+A second signal exits at once (code 130) without that clean-up.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+_STOP = threading.Event()
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def requested() -> bool:
+    return _STOP.is_set()
+
+
+def request() -> None:
+    _STOP.set()
+
+
+def _on_signal(signum, frame):
+    if _STOP.is_set():
+        os._exit(130)
+    _STOP.set()
+    sys.stderr.write(f"\n{signal.Signals(signum).name}: stopping; finishing the records in flight, committing offsets "
+                     "and writing the summary (again to quit at once)\n")
+
+
+def install() -> None:
+    """Route SIGINT and SIGTERM to the stop flag (main thread only)."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _on_signal)
+
+
+def ignore_in_children() -> None:
+    """Ignore SIGINT while child processes start: they inherit it, so a Ctrl-C at the terminal (sent to the whole
+    process group) does not kill Prism under the running job; `install()` then takes SIGINT over for this process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
