@@ -18,6 +18,7 @@ from pipelines import logsetup
 logsetup.configure(*logsetup.from_argv(sys.argv[1:]))  # before apache_beam is imported: it logs on import
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import difflib  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
@@ -262,21 +263,38 @@ def stream(ctx, metrics_port, **values):
     preflight.output_dir(options.output)
     kafka = options.kafka_config()
     preflight.broker(kafka, [options.input_topic, options.annotated_topic, options.dlq_topic, options.events_topic])
-    if metrics_port is not None:
-        serve(metrics_port)
-    started = time.monotonic()
-    pipeline = beam.Pipeline(options=options)
-    stream_graph.build(pipeline, options)
-    shutdown.ignore_in_children()
-    result = pipeline.run()
-    shutdown.install()
-    monitor = LagMonitor(kafka, options.input_topic, options.consumer_group)
-    monitor.start()
-    try:
-        result.wait_until_finish()
-    finally:
-        monitor.stop()
+    with _group_lease(kafka, options.consumer_group, options.input_topic):
+        if metrics_port is not None:
+            serve(metrics_port)
+        started = time.monotonic()
+        pipeline = beam.Pipeline(options=options)
+        stream_graph.build(pipeline, options)
+        shutdown.ignore_in_children()
+        result = pipeline.run()
+        shutdown.install()
+        monitor = LagMonitor(kafka, options.input_topic, options.consumer_group)
+        monitor.start()
+        try:
+            result.wait_until_finish()
+        finally:
+            monitor.stop()
     _finish(result, options.output, options.output, started)
+
+
+@contextlib.contextmanager
+def _group_lease(kafka, consumer_group: str, topic: str):
+    """One stream per consumer group (pipelines/io/group_lease.py): a second one stops here with one line."""
+    from pipelines.io.group_lease import ConsumerGroupInUse, GroupLease
+
+    try:
+        lease = GroupLease(kafka, consumer_group, topic).__enter__()
+    except ConsumerGroupInUse as error:
+        raise UserError(str(error), "each eventwire stream needs its own --consumer-group; to use more cores or "
+                        "machines, run one stream on a runner with more workers (README, Scale-out)") from None
+    try:
+        yield lease
+    finally:
+        lease.__exit__(None, None, None)
 
 
 def _finish(result, summary_dir: str, avro_dir: str, started: float) -> None:

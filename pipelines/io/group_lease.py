@@ -23,6 +23,7 @@ import time
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer
 from kafka.admin import KafkaAdminClient
+from kafka.errors import KafkaError
 
 from pipelines.io.kafka_config import KafkaConfig
 
@@ -61,9 +62,18 @@ class GroupLease:
         self._consumer: KafkaConsumer | None = None
 
     def _members(self) -> list[dict]:
+        """The lease group's live members; retried while the broker has no group coordinator yet (a new broker
+        creates its offsets topic on first use)."""
         admin = KafkaAdminClient(**self._config.client_kwargs())
+        deadline = time.monotonic() + _JOIN_TIMEOUT_SECONDS
         try:
-            return admin.describe_groups([self._group])[self._group]["members"]
+            while True:
+                try:
+                    return admin.describe_groups([self._group])[self._group]["members"]
+                except KafkaError as error:
+                    if not error.retriable or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.5)
         finally:
             admin.close()
 

@@ -116,3 +116,25 @@ def test_start_from_latest_never_skips_a_partition_added_while_the_stream_was_do
     assert sorted(r["article_id"] for r in avro_records(output)) == sorted(article_id(a) for a in articles)
     offsets = committed_offsets(bootstrap, raw, "it-latest")
     assert offsets["committed"] == offsets["end"], offsets
+
+
+def test_a_second_stream_on_the_same_group_refuses_to_start_and_doubles_nothing(kafka_broker, fresh_topics, tmp_path):
+    bootstrap, raw = kafka_broker.bootstrap, fresh_topics["articles.raw"]
+    articles = real_articles(12)
+    for number, article in enumerate(articles):
+        produce_to(bootstrap, raw, [article], partition=number % 3)
+    first = start_stream(bootstrap, fresh_topics, tmp_path / "first", "it-twice", "--until-idle", "20")
+    assert wait_for_annotated(bootstrap, fresh_topics, 1, timeout=300)
+
+    second = subprocess.run(stream_command(bootstrap, fresh_topics, tmp_path / "second", "it-twice", "--until-idle", "5"),
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    finish(first)
+
+    assert second.returncode == 1
+    errors = [line for line in second.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "consumer group 'it-twice' is already read by another eventwire stream" in errors[0]
+    assert "Traceback" not in second.stderr
+    assert not list((tmp_path / "second").rglob("*.avro"))
+    annotated = read_topic(bootstrap, fresh_topics["articles.annotated"])
+    assert len(annotated) == len(articles), "every article published once"
+    assert_all_durable(bootstrap, fresh_topics, tmp_path / "first", "it-twice", [article_id(a) for a in articles])
