@@ -12,13 +12,15 @@ the clusters are computed over the new records plus those already in complete pa
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 
 from pipelines import counters, schemas
-from pipelines.io.avro_files import WriteDatePartitionedAvro, WriteSingleAvroFile, complete_partitions, date_partition
+from pipelines.io.avro_files import (STALE_TEMPORARY_SECONDS, WriteDatePartitionedAvro, WriteSingleAvroFile,
+                                     complete_partitions, date_partition, remove_stale_temporaries)
 from pipelines.io.files import ReadArticleFiles
 from pipelines.io.kafka import OffsetBounds, ReadFromKafka
 from pipelines.io.warc import warc_records
@@ -39,7 +41,7 @@ class BackfillInputs:
 
 
 def articles_dir(output: str) -> str:
-    return str(Path(output) / "articles")
+    return FileSystems.join(output, "articles")
 
 
 class _SkipCompletePartitions(beam.DoFn):
@@ -70,7 +72,8 @@ def _read(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillIn
 
 def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillInputs, output: str,
           resume: bool = False, bucket_days: int = 1, total: int | None = None) -> None:
-    complete = complete_partitions(articles_dir(output)) if resume else frozenset()
+    remove_stale_temporaries(output, time.time() - STALE_TEMPORARY_SECONDS)
+    complete = complete_partitions(articles_dir(output)) if resume else {}
     parsed = _read(pipeline, options, inputs) | "ParseArticles" >> ParseArticles(options.limits())
     articles = parsed["articles"] | "SkipCompletePartitions" >> beam.ParDo(_SkipCompletePartitions(complete))
     deduplicated = articles | "Deduplicate" >> Deduplicate(whole_input=True)
@@ -80,14 +83,14 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillIn
                                                           "article_id", "published_at", volatile_fields=("processed_at",))
     every_record = records
     if complete:
-        earlier = [str(Path(articles_dir(output)) / partition / "part-00000.avro") for partition in sorted(complete)]
+        earlier = [FileSystems.join(articles_dir(output), partition, "part-00000.avro") for partition in sorted(complete)]
         every_record = (records, pipeline | "CompletePartitions" >> beam.Create(earlier)
-                        | "ReadComplete" >> beam.FlatMap(lambda path: schemas.read_container(Path(path))))\
+                        | "ReadComplete" >> beam.FlatMap(schemas.read_container))\
             | "NewAndEarlier" >> beam.Flatten()
     (
         every_record
         | "ClusterEvents" >> ClusterEvents(bucket_days)
-        | "WriteClusters" >> WriteSingleAvroFile(str(Path(output) / "event_clusters.avro"), "event_cluster", ("cluster_id",))
+        | "WriteClusters" >> WriteSingleAvroFile(FileSystems.join(output, "event_clusters.avro"), "event_cluster", ("cluster_id",))
     )
     dead_letters = (parsed[DEAD_LETTERS], annotated[DEAD_LETTERS]) | "AllDeadLetters" >> beam.Flatten()
     finished = (annotated["annotated"], annotated[DEAD_LETTERS], parsed[DEAD_LETTERS], deduplicated[DUPLICATES])
@@ -95,6 +98,6 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillIn
     (
         dead_letters
         | "DeadLetterRecords" >> beam.Values()
-        | "WriteDeadLetters" >> WriteSingleAvroFile(str(Path(output) / "dead_letters.avro"), schemas.DEAD_LETTER,
+        | "WriteDeadLetters" >> WriteSingleAvroFile(FileSystems.join(output, "dead_letters.avro"), schemas.DEAD_LETTER,
                                                     ("topic", "offset"), volatile_fields=("failed_at",))
     )

@@ -4,13 +4,14 @@ State is kept per article id for `ttl_seconds` of event time, then expires (an e
 so memory stays bounded in a long-running stream. Output written before this run started is
 remembered too: ids found in Avro files under the output folder (written within the TTL) count
 as duplicates, so a replay after a crash (records read again because their offsets were not yet
-committed) never writes an article twice.
+committed) never writes an article twice. At start the output folder is tidied: temporary files left by killed
+writers are removed and damaged Avro files are moved to `_quarantine/`, so one bad file never
+stops a start.
 """
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import apache_beam as beam
 from apache_beam.coders import BooleanCoder
@@ -20,19 +21,27 @@ from apache_beam.utils.timestamp import Duration
 
 from pipelines import counters, schemas
 from pipelines.devtools import stage_log
+from pipelines.io.avro_files import STALE_TEMPORARY_SECONDS, output_files, quarantine, remove_stale_temporaries
 
 DUPLICATES = "duplicates"
 
 
 def ids_already_written(output_dir: str | None, newer_than_epoch: float) -> frozenset[str]:
-    """Article ids in the Avro files of `output_dir` modified after `newer_than_epoch`."""
-    if not output_dir or not Path(output_dir).is_dir():
+    """Article ids in the Avro files of `output_dir` modified after `newer_than_epoch`.
+
+    A file that cannot be read whole is quarantined: its ids are then unknown, so its articles, if
+    read again, are written again rather than dropped.
+    """
+    if not output_dir:
         return frozenset()
     ids = set()
-    for path in Path(output_dir).rglob("*.avro"):
-        if path.name.startswith(".") or path.stat().st_mtime < newer_than_epoch:
+    for file in output_files(output_dir):
+        if file.last_updated_in_seconds < newer_than_epoch:
             continue
-        ids.update(record["article_id"] for record in schemas.read_container(path))
+        try:
+            ids.update({record["article_id"] for record in schemas.read_container(file.path)})
+        except schemas.CorruptContainer as error:
+            quarantine(output_dir, error)
     return frozenset(ids)
 
 
@@ -47,6 +56,8 @@ class _FirstOfEachId(beam.DoFn):
         self.duplicates = counters.counter(counters.DUPLICATES)
 
     def setup(self):
+        if self._output_dir:
+            remove_stale_temporaries(self._output_dir, time.time() - STALE_TEMPORARY_SECONDS)
         self._written_before = ids_already_written(self._output_dir, time.time() - self._ttl)
 
     def process(self, element, timestamp=beam.DoFn.TimestampParam, seen=beam.DoFn.StateParam(SEEN),

@@ -11,6 +11,7 @@ from pathlib import Path
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from pipelines import schemas
+from pipelines.io.avro_files import QUARANTINE
 from tests.shared_data import WIKINEWS_2019
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,7 +97,9 @@ def read_topic(bootstrap: str, topic: str) -> list:
 
 
 def avro_records(output: Path) -> list[dict]:
-    return [record for path in sorted(output.rglob("*.avro")) if not path.name.startswith(".")
+    """Records of the output's Avro files (not temporary or quarantined ones)."""
+    return [record for path in sorted(output.rglob("*.avro"))
+            if not path.name.startswith(".") and QUARANTINE not in path.relative_to(output).parts
             for record in schemas.read_container(path)]
 
 
