@@ -19,7 +19,7 @@ from pipelines.io.messages import avro_message
 from pipelines.options import EventwireOptions
 from pipelines.transforms.annotate import Annotate
 from pipelines.transforms.clusters import ClusterEvents
-from pipelines.transforms.dedup import DUPLICATES, Deduplicate
+from pipelines.transforms.dedup import DUPLICATES, REPLAYS, Deduplicate
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
 
 
@@ -56,8 +56,9 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
                                                          avro_message("event_cluster", "cluster_id", tracked=False)))
     )
     duplicate_receipts = deduplicated[DUPLICATES] | "DuplicateReceipts" >> beam.Keys()
+    replay_receipts = deduplicated[REPLAYS] | "ReplayReceipts" >> beam.Keys()
     (
-        (written, dead_lettered, duplicate_receipts)
+        (written, dead_lettered, duplicate_receipts, replay_receipts)
         | "AllReceipts" >> beam.Flatten()
         | "CommitOffsets" >> CommitOffsets(kafka, options.consumer_group, options.window_seconds)
     )

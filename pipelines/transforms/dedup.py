@@ -2,9 +2,10 @@
 
 State is kept per article id for `ttl_seconds` of event time, then expires (an event-time timer),
 so memory stays bounded in a long-running stream. Output written before this run started is
-remembered too: ids found in Avro files under the output folder (written within the TTL) count
-as duplicates, so a replay after a crash (records read again because their offsets were not yet
-committed) never writes an article twice. At start the output folder is tidied: temporary files left by killed
+remembered too: ids found in Avro files under the output folder (written within the TTL) are
+counted as replays (records read again after a crash because their offsets were not yet
+committed), apart from duplicates, and never written twice; their receipts go on so their
+offsets are committed. At start the output folder is tidied: temporary files left by killed
 writers are removed and damaged Avro files are moved to `_quarantine/`, so one bad file never
 stops a start.
 """
@@ -24,6 +25,7 @@ from pipelines.devtools import stage_log
 from pipelines.io.avro_files import STALE_TEMPORARY_SECONDS, output_files, quarantine, remove_stale_temporaries
 
 DUPLICATES = "duplicates"
+REPLAYS = "replays"
 
 
 def ids_already_written(output_dir: str | None, newer_than_epoch: float) -> frozenset[str]:
@@ -54,6 +56,7 @@ class _FirstOfEachId(beam.DoFn):
         self._output_dir = output_dir
         self.unique = counters.counter(counters.UNIQUE_ARTICLES)
         self.duplicates = counters.counter(counters.DUPLICATES)
+        self.replays = counters.counter(counters.REPLAYS)
 
     def setup(self):
         if self._output_dir:
@@ -63,9 +66,13 @@ class _FirstOfEachId(beam.DoFn):
     def process(self, element, timestamp=beam.DoFn.TimestampParam, seen=beam.DoFn.StateParam(SEEN),
                 expiry=beam.DoFn.TimerParam(EXPIRY)):
         article_id, tracked = element
-        if seen.read() or article_id in self._written_before:
+        if seen.read():
             self.duplicates.inc()
             yield beam.pvalue.TaggedOutput(DUPLICATES, tracked)
+            return
+        if article_id in self._written_before:
+            self.replays.inc()
+            yield beam.pvalue.TaggedOutput(REPLAYS, tracked)
             return
         seen.write(True)
         expiry.set(timestamp + Duration(seconds=self._ttl))
@@ -98,8 +105,9 @@ class _EarliestOfEachId(beam.DoFn):
 class Deduplicate(beam.PTransform):
     """(receipt, Article) -> outputs `unique` and `duplicates`, both (receipt, Article).
 
-    Streaming keeps the first copy to arrive. With `whole_input` (batch jobs) the copies are
-    grouped and the earliest in the input wins, so re-running a backfill keeps the same copy.
+    Streaming keeps the first copy to arrive and also outputs `replays`, articles already in the
+    output folder. With `whole_input` (batch jobs) the copies are grouped and the earliest in the
+    input wins, so re-running a backfill keeps the same copy.
     """
 
     def __init__(self, ttl_seconds: int = 7 * 24 * 3600, output_dir: str | None = None, whole_input: bool = False):
@@ -113,5 +121,6 @@ class Deduplicate(beam.PTransform):
                        | "EarliestOfEachId" >> beam.ParDo(_EarliestOfEachId()).with_outputs(DUPLICATES, main="unique"))
         else:
             outputs = keyed | "FirstOfEachId" >> beam.ParDo(
-                _FirstOfEachId(self._ttl, self._output_dir)).with_outputs(DUPLICATES, main="unique")
+                _FirstOfEachId(self._ttl, self._output_dir)).with_outputs(DUPLICATES, REPLAYS, main="unique")
+            return {"unique": outputs.unique, DUPLICATES: outputs[DUPLICATES], REPLAYS: outputs[REPLAYS]}
         return {"unique": outputs.unique, DUPLICATES: outputs[DUPLICATES]}

@@ -15,7 +15,7 @@ import pytest
 from pipelines import schemas
 from pipelines.io.avro_files import QUARANTINE, STALE_TEMPORARY_SECONDS
 from tests.integration.streaming import (BAD_RECORDS, REPO, article_id, avro_records, committed_offsets, produce,
-                                         read_topic, real_articles, run_stream, stream_command)
+                                         read_topic, real_articles, rewind_group, run_stream, stream_command)
 
 pytestmark = pytest.mark.integration
 
@@ -130,3 +130,22 @@ def test_stream_starts_with_damaged_files_in_its_output_and_moves_them_aside(kaf
     assert not stale.exists() and live.exists(), "only temporary files older than the safe age are removed"
     summary = json.loads((output / "_summary.json").read_text())
     assert summary["annotated"] == len(articles) and summary["balanced"]
+
+
+def test_articles_read_again_after_uncommitted_offsets_are_replays_and_their_offsets_are_committed(
+        kafka_broker, fresh_topics, tmp_path):
+    """Offsets rewound to the start, as when a crash comes after the files but before the commit."""
+    articles = real_articles(20)
+    produce(kafka_broker.bootstrap, fresh_topics["articles.raw"], articles)
+    output = tmp_path / "out"
+    run_stream(kafka_broker.bootstrap, fresh_topics, output, "it-replay", "--until-idle", "8")
+    rewind_group(kafka_broker.bootstrap, fresh_topics["articles.raw"], "it-replay")
+
+    finished = run_stream(kafka_broker.bootstrap, fresh_topics, output, "it-replay", "--until-idle", "8")
+
+    summary = json.loads((output / "_summary.json").read_text())
+    assert (summary["articles_in"], summary["replays"], summary["duplicates"], summary["annotated"]) == (20, 20, 0, 0)
+    assert summary["balanced"] and "  replays          20" in finished.stdout.splitlines()
+    assert Counter(record["article_id"] for record in avro_records(output)) == Counter(article_id(a) for a in articles)
+    offsets = committed_offsets(kafka_broker.bootstrap, fresh_topics["articles.raw"], "it-replay")
+    assert offsets["committed"] == offsets["end"], "replays' offsets are committed"
