@@ -30,6 +30,7 @@ def accounting(counters: Counter) -> dict:
         "duplicates": duplicates,
         "replays": replays,
         "skipped_complete": skipped,
+        "partitions_reprocessed": counters[names.PARTITIONS_REPROCESSED],
         "balanced": counters[names.ARTICLES_IN] == annotated + sum(dead_letters.values()) + duplicates + replays + skipped,
         "entities": counters[names.ENTITIES],
         "events": counters[names.EVENTS],
@@ -50,6 +51,8 @@ def format_summary(report: dict, output: str) -> str:
     lines.append(f"  replays          {report['replays']}")
     if report["skipped_complete"]:
         lines.append(f"  skipped (resume) {report['skipped_complete']}")
+    if report["partitions_reprocessed"]:
+        lines.append(f"  resumed: {report['partitions_reprocessed']} partitions reprocessed because their input changed")
     lines += [
         f"  accounting       in = annotated + dead-lettered + duplicates + replays"
         f"{' + skipped' if report['skipped_complete'] else ''}: "

@@ -19,6 +19,7 @@ import json
 import logging
 import zlib
 from datetime import datetime, timezone
+from typing import Iterable
 
 import apache_beam as beam
 from apache_beam.io.filesystem import FileMetadata
@@ -133,6 +134,13 @@ def date_partition(published_at: str | None) -> str:
     return f"date={published_at[:10] if published_at else UNKNOWN_DATE}"
 
 
+def ids_digest(ids: Iterable[str]) -> dict:
+    """Count and SHA-1 of a partition's distinct input article ids, kept in its `_COMPLETE` marker:
+    `backfill --resume` skips the partition only while the input's ids for it stay the same."""
+    distinct = sorted(set(ids))
+    return {"input_ids": len(distinct), "input_ids_sha1": hashlib.sha1("\n".join(distinct).encode()).hexdigest()}
+
+
 def complete_partitions(output_dir: str) -> dict[str, dict]:
     """Partitions (`date=...`) whose file and completion marker were both written, with the marker's content."""
     markers = _matching(output_dir, f"date=*/{COMPLETE_MARKER}")
@@ -147,7 +155,7 @@ class _WritePartitionFile(beam.DoFn):
         self.rewritten = counters.counter(counters.PARTITIONS_WRITTEN)
         self.unchanged = counters.counter(counters.PARTITIONS_UNCHANGED)
 
-    def process(self, element):
+    def process(self, element, input_digests=None):
         partition, records = element
         records = sorted(records, key=lambda record: record[self._id_field])
         path = FileSystems.join(self._output_dir, partition, "part-00000.avro")
@@ -156,7 +164,8 @@ class _WritePartitionFile(beam.DoFn):
         else:
             self.unchanged.inc()
         marker = FileSystems.join(self._output_dir, partition, COMPLETE_MARKER)
-        content = (json.dumps({"records": len(records), "content_sha1": schemas.container_digest(path)}) + "\n").encode()
+        content = (json.dumps({"records": len(records), "content_sha1": schemas.container_digest(path),
+                               **(input_digests or {}).get(partition, {})}) + "\n").encode()
         if schemas.read_if_exists(marker) != content:
             schemas.write_atomically(marker, content)
         yield partition
@@ -168,23 +177,25 @@ class WriteDatePartitionedAvro(beam.PTransform):
     Each partition is written whole from one group, so running the same input again targets
     the same files; a file whose content (ignoring `volatile_fields` such as processed_at) is
     unchanged is left as it is, so a re-run changes no file. A partition with its marker is
-    complete. Outputs the names of the partitions.
+    complete; `input_digests`, (partition, `ids_digest`) pairs of the whole input, go in the marker.
+    Outputs the names of the partitions.
     """
 
     def __init__(self, output_dir: str, schema_name: str, id_field: str, date_field: str,
-                 volatile_fields: tuple[str, ...] = ()):
+                 volatile_fields: tuple[str, ...] = (), input_digests=None):
         super().__init__()
         self._output_dir, self._schema_name, self._id_field, self._date_field = output_dir, schema_name, id_field, date_field
-        self._volatile_fields = volatile_fields
+        self._volatile_fields, self._input_digests = volatile_fields, input_digests
 
     def expand(self, records):
         date_field = self._date_field
+        side_inputs = {"input_digests": beam.pvalue.AsDict(self._input_digests)} if self._input_digests is not None else {}
         return (
             records
             | "KeyByDate" >> beam.Map(lambda record: (date_partition(record[date_field]), record))
             | "GroupByDate" >> beam.GroupByKey()
             | "WritePartitions" >> beam.ParDo(_WritePartitionFile(self._output_dir, self._schema_name, self._id_field,
-                                                                  self._volatile_fields))
+                                                                  self._volatile_fields), **side_inputs)
         )
 
 

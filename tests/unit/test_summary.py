@@ -13,3 +13,10 @@ def test_replays_balance_the_accounting_and_have_their_own_line():
     lines = format_summary(report, "out").splitlines()
     assert "  replays          2" in lines and "  duplicates       2" in lines
     assert any("in = annotated + dead-lettered + duplicates + replays: OK" in line for line in lines)
+
+
+def test_a_resume_says_how_many_partitions_it_reprocessed():
+    report = accounting(Counter({counters.ARTICLES_IN: 3, counters.ANNOTATED: 1, counters.SKIPPED_COMPLETE: 2,
+                                 counters.PARTITIONS_REPROCESSED: 1}))
+    assert report["balanced"] and report["partitions_reprocessed"] == 1
+    assert "  resumed: 1 partitions reprocessed because their input changed" in format_summary(report, "out").splitlines()
