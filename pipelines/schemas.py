@@ -1,10 +1,11 @@
 """Avro schemas, loaded from the repository's `schemas/*.avsc` (the single source of truth).
 
 Also the two wire forms eventwire writes: Avro container files (atomic and fsynced, so a crash
-never leaves half a file; read and written through Beam's FileSystems, so any scheme Beam serves works) and Avro single-object encoding for Kafka messages. Single-object
-encoding (Avro spec: 0xC3 0x01, then the 8-byte little-endian CRC-64-AVRO fingerprint of the
-writer schema, then the binary datum) identifies the schema in every message without a
-schema registry; `SCHEMA_HEADER` carries the schema's full name beside it for humans.
+never leaves half a file; read and written through Beam's FileSystems, so any scheme Beam
+serves works) and Avro single-object encoding for Kafka messages. Single-object encoding
+(Avro spec: 0xC3 0x01, then the 8-byte little-endian CRC-64-AVRO fingerprint of the writer
+schema, then the binary datum) identifies the schema in every message without a schema
+registry; `SCHEMA_HEADER` carries the schema's full name beside it for humans.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def content_digest(records: list[dict], volatile_fields: tuple[str, ...] = ()) -
 
 
 def container_digest(path: str | Path) -> str | None:
-    """The content digest stored in an Avro container file's header, if any (None for a damaged file, so it is rewritten)."""
+    """The content digest in an Avro container file's header, if any (None for a damaged file, so it is rewritten)."""
     path = str(path)
     if not FileSystems.exists(path):
         return None
@@ -175,7 +176,8 @@ def write_container_atomically(path: str | Path, name: str, records: Iterable[di
     return write_atomically(str(path), container_bytes(name, records, digest))
 
 
-def write_container_if_changed(path: str | Path, name: str, records: list[dict], volatile_fields: tuple[str, ...] = ()) -> bool:
+def write_container_if_changed(path: str | Path, name: str, records: list[dict],
+                               volatile_fields: tuple[str, ...] = ()) -> bool:
     """Write `records` unless the file already holds the same content (ignoring volatile fields).
 
     Re-running a job on the same input then changes no file, while a changed coder's output

@@ -142,7 +142,8 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillIn
     (
         every_record
         | "ClusterEvents" >> ClusterEvents(bucket_days)
-        | "WriteClusters" >> WriteSingleAvroFile(FileSystems.join(output, "event_clusters.avro"), "event_cluster", ("cluster_id",))
+        | "WriteClusters" >> WriteSingleAvroFile(FileSystems.join(output, "event_clusters.avro"), "event_cluster",
+                                                 ("cluster_id",))
     )
     dead_letters = (parsed[DEAD_LETTERS], annotated[DEAD_LETTERS]) | "AllDeadLetters" >> beam.Flatten()
     finished = (annotated["annotated"], annotated[DEAD_LETTERS], parsed[DEAD_LETTERS], deduplicated[DUPLICATES])

@@ -118,8 +118,8 @@ def test_stream_starts_with_damaged_files_in_its_output_and_moves_them_aside(kaf
     articles = real_articles(20)
     produce(kafka_broker.bootstrap, fresh_topics["articles.raw"], articles)
 
-    finished = subprocess.run(stream_command(kafka_broker.bootstrap, fresh_topics, output, "it-damaged", "--until-idle", "8"),
-                              cwd=REPO, capture_output=True, text=True, timeout=900)
+    command = stream_command(kafka_broker.bootstrap, fresh_topics, output, "it-damaged", "--until-idle", "8")
+    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900)
     assert finished.returncode == 0, finished.stderr[-5000:]
 
     assert Counter(record["article_id"] for record in avro_records(output)) == Counter(article_id(a) for a in articles)

@@ -114,7 +114,8 @@ def test_files_are_created_with_the_mode_the_umask_gives(tmp_path, umask, mode):
 
 def test_only_stale_temporary_files_are_removed(tmp_path):
     now = time.time()
-    stale, live, kept = tmp_path / "window=1" / ".tmp-dead.avro", tmp_path / "window=1" / ".tmp-live.avro", tmp_path / "x.avro"
+    folder = tmp_path / "window=1"
+    stale, live, kept = folder / ".tmp-dead.avro", folder / ".tmp-live.avro", tmp_path / "x.avro"
     stale.parent.mkdir()
     for path in (stale, live, kept):
         path.write_bytes(b"partial")
