@@ -351,10 +351,11 @@ def _with_default_runner(args: list[str]) -> list[str]:
 
 
 def _write_report(output: str, report: dict) -> None:
-    summary, content = Path(output) / "_summary.json", json.dumps(report, indent=2) + "\n"
-    summary.parent.mkdir(parents=True, exist_ok=True)
-    if not summary.is_file() or summary.read_text() != content:
-        summary.write_text(content)
+    from apache_beam.io.filesystems import FileSystems
+
+    summary, content = FileSystems.join(output, "_summary.json"), (json.dumps(report, indent=2) + "\n").encode()
+    if schemas.read_if_exists(summary) != content:
+        schemas.write_atomically(summary, content)
 
 
 @main.command()

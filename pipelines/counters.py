@@ -27,6 +27,7 @@ OFFSET_COMMITS = "offset_commits"
 AVRO_FILES_WRITTEN = "avro_files_written"
 PARTITIONS_WRITTEN = "partitions_written"
 PARTITIONS_UNCHANGED = "partitions_unchanged"
+PARTITIONS_REPROCESSED = "partitions_reprocessed"
 DEAD_LETTER_PREFIX = "dead_letter."
 EVENTS_ROOT_PREFIX = "events_root."
 

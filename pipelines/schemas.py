@@ -1,10 +1,11 @@
 """Avro schemas, loaded from the repository's `schemas/*.avsc` (the single source of truth).
 
-Also the two wire forms eventwire writes: Avro container files (atomic, so a crash never
-leaves half a file) and Avro single-object encoding for Kafka messages. Single-object
-encoding (Avro spec: 0xC3 0x01, then the 8-byte little-endian CRC-64-AVRO fingerprint of the
-writer schema, then the binary datum) identifies the schema in every message without a
-schema registry; `SCHEMA_HEADER` carries the schema's full name beside it for humans.
+Also the two wire forms eventwire writes: Avro container files (atomic and fsynced, so a crash
+never leaves half a file; read and written through Beam's FileSystems, so any scheme Beam
+serves works) and Avro single-object encoding for Kafka messages. Single-object encoding
+(Avro spec: 0xC3 0x01, then the 8-byte little-endian CRC-64-AVRO fingerprint of the writer
+schema, then the binary datum) identifies the schema in every message without a schema
+registry; `SCHEMA_HEADER` carries the schema's full name beside it for humans.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import hashlib
 import io
 import os
 import struct
-import tempfile
+import uuid
+import zlib
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import fastavro
-from fastavro.schema import fingerprint, load_schema, to_parsing_canonical_form
+from apache_beam.io.filesystems import FileSystems
+from fastavro.schema import SchemaParseException, fingerprint, load_schema, to_parsing_canonical_form
 from fastavro.validation import validate
 
 # Installed from a wheel, the schemas ship as package data (pipelines/_schemas, see setup.py); in a source
@@ -74,6 +77,19 @@ def decode_single_object(message: bytes, name: str) -> dict:
 
 
 CONTENT_DIGEST_KEY = "eventwire.content_sha1"
+RECORD_COUNT_KEY = "eventwire.records"
+TEMPORARY_PREFIX = ".tmp-"
+# What fastavro raises on a container that was cut short, emptied or damaged (measured by cutting a
+# file at every byte and flipping random bits): one tuple, so such a file is reported, not a crash.
+DECODE_ERRORS = (ValueError, EOFError, IndexError, KeyError, zlib.error, SchemaParseException)
+
+
+class CorruptContainer(ValueError):
+    """An Avro container file that cannot be read whole: damaged, emptied, or cut short."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
 
 
 def content_digest(records: list[dict], volatile_fields: tuple[str, ...] = ()) -> str:
@@ -85,35 +101,87 @@ def content_digest(records: list[dict], volatile_fields: tuple[str, ...] = ()) -
     return digest.hexdigest()
 
 
-def container_digest(path: Path) -> str | None:
-    """The content digest stored in an Avro container file's header, if any."""
-    if not path.is_file():
+def container_digest(path: str | Path) -> str | None:
+    """The content digest in an Avro container file's header, if any (None for a damaged file, so it is rewritten)."""
+    path = str(path)
+    if not FileSystems.exists(path):
         return None
-    with open(path, "rb") as source:
-        return fastavro.reader(source).metadata.get(CONTENT_DIGEST_KEY)
+    with FileSystems.open(path) as source:
+        try:
+            return fastavro.reader(source).metadata.get(CONTENT_DIGEST_KEY)
+        except DECODE_ERRORS:
+            return None
 
 
-def write_container_atomically(path: Path, name: str, records: Iterable[dict], digest: str | None = None) -> Path:
-    """Write an Avro container file via a temporary file and rename, so readers see all or nothing.
+def container_bytes(name: str, records: Iterable[dict], digest: str | None = None) -> bytes:
+    """An Avro container file of `records`. Its header holds the record count, so a file cut at a block
+    boundary (which reads without error, only shorter) is detected; with a content `digest`, the file is
+    byte-for-byte reproducible: the digest goes in the header and seeds the sync marker (else random)."""
+    records = list(records)
+    metadata = {RECORD_COUNT_KEY: str(len(records))}
+    extra = {}
+    if digest:
+        metadata[CONTENT_DIGEST_KEY] = digest
+        extra["sync_marker"] = bytes.fromhex(digest)[:16]
+    buffer = io.BytesIO()
+    fastavro.writer(buffer, schema(name), records, codec="deflate", validator=True, metadata=metadata, **extra)
+    return buffer.getvalue()
 
-    With a content `digest`, the file is byte-for-byte reproducible: the digest goes in the header
-    and seeds the sync marker (which fastavro otherwise draws at random).
+
+def write_atomically(path: str, data: bytes) -> str:
+    """Put `data` at `path` (a local path or any URL Beam's FileSystems serves) whole or not at all.
+
+    Local paths, a shared mount included: a temporary file `.tmp-*` in the same folder is written and
+    fsynced, renamed over `path`, then the folder is fsynced, so once this returns a power loss can
+    neither empty the file nor undo the rename (on a disk that honours fsync). The file's mode is
+    0o666 less the umask, like any file the process creates. Other schemes (gs://, s3://, ...): the
+    object is written in place; object stores make it visible only once its upload completes, so
+    readers still see all or nothing, but Beam has no atomic rename there and durability is the store's.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".avro")
-    extra = {"metadata": {CONTENT_DIGEST_KEY: digest}, "sync_marker": bytes.fromhex(digest)[:16]} if digest else {}
+    if FileSystems.get_scheme(path) is not None:
+        with FileSystems.create(path) as out:
+            out.write(data)
+        return path
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f"{TEMPORARY_PREFIX}{uuid.uuid4().hex}-{name}")
     try:
-        with os.fdopen(handle, "wb") as out:
-            fastavro.writer(out, schema(name), records, codec="deflate", validator=True, **extra)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; output files are for other users and tools too
-        os.replace(tmp, path)
+        with FileSystems.create(temporary) as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        FileSystems.rename([temporary], [path])
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if FileSystems.exists(temporary):
+            FileSystems.delete([temporary])
         raise
+    _fsync_folder(folder or ".")
     return path
 
 
-def write_container_if_changed(path: Path, name: str, records: list[dict], volatile_fields: tuple[str, ...] = ()) -> bool:
+def read_if_exists(path: str) -> bytes | None:
+    """The bytes of the file at `path` (local path or URL), None when there is none."""
+    if not FileSystems.exists(path):
+        return None
+    with FileSystems.open(path) as source:
+        return source.read()
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make a rename in `folder` durable: the new entry is on disk, not only in the page cache."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def write_container_atomically(path: str | Path, name: str, records: Iterable[dict], digest: str | None = None) -> str:
+    """Write an Avro container file durably, whole or not at all (see `write_atomically`): every Avro writer's path."""
+    return write_atomically(str(path), container_bytes(name, records, digest))
+
+
+def write_container_if_changed(path: str | Path, name: str, records: list[dict],
+                               volatile_fields: tuple[str, ...] = ()) -> bool:
     """Write `records` unless the file already holds the same content (ignoring volatile fields).
 
     Re-running a job on the same input then changes no file, while a changed coder's output
@@ -126,8 +194,22 @@ def write_container_if_changed(path: Path, name: str, records: list[dict], volat
     return True
 
 
-def read_container(path: Path, reader_name: str | None = None) -> Iterator[dict]:
-    """Records of an Avro container file, optionally resolved to the current schema `reader_name`."""
-    with open(path, "rb") as source:
-        reader_schema = schema(reader_name) if reader_name else None
-        yield from fastavro.reader(source, reader_schema=reader_schema)
+def read_container(path: str | Path, reader_name: str | None = None) -> Iterator[dict]:
+    """Records of an Avro container file, optionally resolved to the current schema `reader_name`.
+
+    Raises CorruptContainer, naming the file, when it cannot be decoded or holds fewer records than its
+    header says (files written before the count was kept are taken as they are).
+    """
+    path = str(path)
+    with FileSystems.open(path) as source:
+        count = 0
+        try:
+            reader = fastavro.reader(source, reader_schema=schema(reader_name) if reader_name else None)
+            for record in reader:
+                count += 1
+                yield record
+        except DECODE_ERRORS as error:
+            raise CorruptContainer(path, f"unreadable after {count} records ({type(error).__name__}: {error})") from None
+        expected = reader.metadata.get(RECORD_COUNT_KEY)
+        if expected is not None and int(expected) != count:
+            raise CorruptContainer(path, f"{count} records, but its header says {expected} (cut short)")

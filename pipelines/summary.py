@@ -1,4 +1,4 @@
-"""The accounting a run reports: in = annotated + dead-lettered + duplicates, from Beam metrics."""
+"""The accounting a run reports: in = annotated + dead-lettered + duplicates + replays (+ skipped), from Beam metrics."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def run_counters(result) -> Counter:
 def accounting(counters: Counter) -> dict:
     dead_letters = {name.split(".", 1)[1]: count for name, count in counters.items() if name.startswith(names.DEAD_LETTER_PREFIX)}
     annotated, duplicates, skipped = counters[names.ANNOTATED], counters[names.DUPLICATES], counters[names.SKIPPED_COMPLETE]
+    replays = counters[names.REPLAYS]
     return {
         "articles_in": counters[names.ARTICLES_IN],
         "annotated": annotated,
@@ -28,8 +29,10 @@ def accounting(counters: Counter) -> dict:
         "dead_lettered": sum(dead_letters.values()),
         "dead_letters_by_reason": dict(sorted(dead_letters.items())),
         "duplicates": duplicates,
+        "replays": replays,
         "skipped_complete": skipped,
-        "balanced": counters[names.ARTICLES_IN] == annotated + sum(dead_letters.values()) + duplicates + skipped,
+        "partitions_reprocessed": counters[names.PARTITIONS_REPROCESSED],
+        "balanced": counters[names.ARTICLES_IN] == annotated + sum(dead_letters.values()) + duplicates + replays + skipped,
         "entities": counters[names.ENTITIES],
         "events": counters[names.EVENTS],
         "output_too_large": counters[names.OUTPUT_TOO_LARGE],
@@ -47,10 +50,14 @@ def format_summary(report: dict, output: str) -> str:
     ]
     lines += [f"    {reason:<22}{count}" for reason, count in report["dead_letters_by_reason"].items()]
     lines.append(f"  duplicates       {report['duplicates']}")
+    lines.append(f"  replays          {report['replays']}")
     if report["skipped_complete"]:
         lines.append(f"  skipped (resume) {report['skipped_complete']}")
+    if report["partitions_reprocessed"]:
+        lines.append(f"  resumed: {report['partitions_reprocessed']} partitions reprocessed because their input changed")
     lines += [
-        f"  accounting       in = annotated + dead-lettered + duplicates{' + skipped' if report['skipped_complete'] else ''}: "
+        f"  accounting       in = annotated + dead-lettered + duplicates + replays"
+        f"{' + skipped' if report['skipped_complete'] else ''}: "
         f"{'OK' if report['balanced'] else 'MISMATCH'}",
         f"  output too large {report['output_too_large']} (annotated and in the Avro files, not on its topic; dead-lettered)",
         f"  entities         {report['entities']}",

@@ -21,7 +21,7 @@ from pipelines.options import EventwireOptions
 from pipelines.transforms.accounting import CountDurable
 from pipelines.transforms.annotate import Annotate
 from pipelines.transforms.clusters import ClusterEvents
-from pipelines.transforms.dedup import DUPLICATES, Deduplicate
+from pipelines.transforms.dedup import DUPLICATES, REPLAYS, Deduplicate
 from pipelines.transforms.event_rows import TrackedEventRows, events_dir
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
 from pipelines.transforms.progress import ObserveLatency
@@ -73,8 +73,9 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
                                                          options.max_message_bytes))
     )
     duplicate_receipts = deduplicated[DUPLICATES] | "DuplicateReceipts" >> beam.Keys()
+    replay_receipts = deduplicated[REPLAYS] | "ReplayReceipts" >> beam.Keys()
     (
-        (written, events_written, dead_lettered, duplicate_receipts)
+        (written, events_written, dead_lettered, duplicate_receipts, replay_receipts)
         | "AllReceipts" >> beam.Flatten()
         | "CommitOffsets" >> CommitOffsets(kafka, options.consumer_group, options.window_seconds)
     )

@@ -2,15 +2,17 @@
 
 State is kept per article id for `ttl_seconds` of event time, then expires (an event-time timer),
 so memory stays bounded in a long-running stream. Output written before this run started is
-remembered too: ids found in Avro files under the output folder (written within the TTL) count
-as duplicates, so a replay after a crash (records read again because their offsets were not yet
-committed) never writes an article twice.
+remembered too: ids found in Avro files under the output folder (written within the TTL) are
+counted as replays (records read again after a crash because their offsets were not yet
+committed), apart from duplicates, and never written twice; their receipts go on so their
+offsets are committed. At start the output folder is tidied: temporary files left by killed
+writers are removed and damaged Avro files are moved to `_quarantine/`, so one bad file never
+stops a start.
 """
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import apache_beam as beam
 from apache_beam.coders import BooleanCoder
@@ -20,20 +22,29 @@ from apache_beam.utils.timestamp import Duration
 
 from pipelines import counters, schemas
 from pipelines.devtools import stage_log
+from pipelines.io.avro_files import STALE_TEMPORARY_SECONDS, output_files, quarantine, remove_stale_temporaries
+from pipelines.transforms.event_rows import EVENTS_DIR
 
 DUPLICATES = "duplicates"
+REPLAYS = "replays"
 
 
 def ids_already_written(output_dir: str | None, newer_than_epoch: float) -> frozenset[str]:
-    """Article ids in the Avro files of `output_dir` modified after `newer_than_epoch`."""
-    if not output_dir or not Path(output_dir).is_dir():
+    """Article ids in the Avro files of `output_dir` modified after `newer_than_epoch`.
+
+    A file that cannot be read whole is quarantined: its ids are then unknown, so its articles, if
+    read again, are written again rather than dropped.
+    """
+    if not output_dir:
         return frozenset()
     ids = set()
-    for path in Path(output_dir).rglob("*.avro"):
-        if path.name.startswith(".") or path.relative_to(output_dir).parts[0] == "events" \
-                or path.stat().st_mtime < newer_than_epoch:  # events/: the event rows (EventRow)
+    for file in output_files(output_dir, skip_folders=(EVENTS_DIR,)):  # events/: EventRows, not articles
+        if file.last_updated_in_seconds < newer_than_epoch:
             continue
-        ids.update(record["article_id"] for record in schemas.read_container(path))
+        try:
+            ids.update({record["article_id"] for record in schemas.read_container(file.path)})
+        except schemas.CorruptContainer as error:
+            quarantine(output_dir, error)
     return frozenset(ids)
 
 
@@ -46,16 +57,23 @@ class _FirstOfEachId(beam.DoFn):
         self._output_dir = output_dir
         self.unique = counters.counter(counters.UNIQUE_ARTICLES)
         self.duplicates = counters.counter(counters.DUPLICATES)
+        self.replays = counters.counter(counters.REPLAYS)
 
     def setup(self):
+        if self._output_dir:
+            remove_stale_temporaries(self._output_dir, time.time() - STALE_TEMPORARY_SECONDS)
         self._written_before = ids_already_written(self._output_dir, time.time() - self._ttl)
 
     def process(self, element, timestamp=beam.DoFn.TimestampParam, seen=beam.DoFn.StateParam(SEEN),
                 expiry=beam.DoFn.TimerParam(EXPIRY)):
         article_id, tracked = element
-        if seen.read() or article_id in self._written_before:
+        if seen.read():
             self.duplicates.inc()
             yield beam.pvalue.TaggedOutput(DUPLICATES, tracked)
+            return
+        if article_id in self._written_before:
+            self.replays.inc()
+            yield beam.pvalue.TaggedOutput(REPLAYS, tracked)
             return
         seen.write(True)
         expiry.set(timestamp + Duration(seconds=self._ttl))
@@ -88,8 +106,9 @@ class _EarliestOfEachId(beam.DoFn):
 class Deduplicate(beam.PTransform):
     """(receipt, Article) -> outputs `unique` and `duplicates`, both (receipt, Article).
 
-    Streaming keeps the first copy to arrive. With `whole_input` (batch jobs) the copies are
-    grouped and the earliest in the input wins, so re-running a backfill keeps the same copy.
+    Streaming keeps the first copy to arrive and also outputs `replays`, articles already in the
+    output folder. With `whole_input` (batch jobs) the copies are grouped and the earliest in the
+    input wins, so re-running a backfill keeps the same copy.
     """
 
     def __init__(self, ttl_seconds: int = 7 * 24 * 3600, output_dir: str | None = None, whole_input: bool = False):
@@ -103,5 +122,6 @@ class Deduplicate(beam.PTransform):
                        | "EarliestOfEachId" >> beam.ParDo(_EarliestOfEachId()).with_outputs(DUPLICATES, main="unique"))
         else:
             outputs = keyed | "FirstOfEachId" >> beam.ParDo(
-                _FirstOfEachId(self._ttl, self._output_dir)).with_outputs(DUPLICATES, main="unique")
+                _FirstOfEachId(self._ttl, self._output_dir)).with_outputs(DUPLICATES, REPLAYS, main="unique")
+            return {"unique": outputs.unique, DUPLICATES: outputs[DUPLICATES], REPLAYS: outputs[REPLAYS]}
         return {"unique": outputs.unique, DUPLICATES: outputs[DUPLICATES]}

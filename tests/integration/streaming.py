@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.structs import OffsetAndMetadata
 
 from pipelines import schemas
+from pipelines.io.avro_files import QUARANTINE
 from tests.shared_data import WIKINEWS_2019
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,3 +110,10 @@ def committed_offsets(bootstrap: str, topic: str, group: str) -> dict:
     ends = {tp.partition: offset for tp, offset in consumer.end_offsets(partitions).items()}
     consumer.close()
     return {"committed": result, "end": ends}
+
+
+def rewind_group(bootstrap: str, topic: str, group: str) -> None:
+    """Commit offset 0 on every partition for `group`: as if a crash came before any commit."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    consumer.commit({TopicPartition(topic, p): OffsetAndMetadata(0, "", -1) for p in consumer.partitions_for_topic(topic)})
+    consumer.close()

@@ -118,3 +118,36 @@ def test_backfill_reads_a_kafka_offset_range(kafka_broker, fresh_topics, tmp_pat
     bounded = backfill("--kafka-topic", topic, "--bootstrap-servers", kafka_broker.bootstrap, "--from-offset", "2",
                        "--to-offset", "5", "--output", str(tmp_path / "bounded"))
     assert bounded["articles_in"] == 9 and bounded["annotated"] == 9  # offsets 2, 3, 4 of each of 3 partitions
+
+
+def test_resume_reprocesses_complete_partitions_whose_input_changed(tmp_path):
+    lines = real_articles(295)
+    date = lambda line: json.loads(line)["published_at"][:10]  # noqa: E731
+    first = lines[:25]
+    first_dates = {date(line) for line in first}
+    later = [line for line in lines[25:] if date(line) in first_dates]
+    grown, added_later = later[:5], later[5:7]
+    new_partition = [line for line in lines[25:] if date(line) not in first_dates][:2]
+    source, larger, other = tmp_path / "first.jsonl", tmp_path / "larger.jsonl", tmp_path / "other.jsonl"
+    source.write_bytes(b"\n".join(first) + b"\n")
+    larger.write_bytes(b"\n".join(first + grown + new_partition) + b"\n")
+    other.write_bytes(b"\n".join(added_later) + b"\n")
+    output = tmp_path / "out"
+    backfill("--input", str(source), "--output", str(output))
+
+    resumed = backfill("--input", str(larger), "--output", str(output), "--resume")
+
+    changed = {f"date={date(line)}" for line in grown}
+    in_changed = [line for line in first if f"date={date(line)}" in changed]
+    assert resumed["partitions_reprocessed"] == len(changed)
+    assert resumed["annotated"] == len(grown) + len(new_partition) + len(in_changed)
+    assert resumed["skipped_complete"] == len(first) - len(in_changed) and resumed["balanced"]
+    ids = lambda batch: sorted(json.loads(line)["id"] for line in batch)  # noqa: E731
+    assert sorted(i for found in partition_records(output).values() for i in found) == ids(first + grown + new_partition)
+
+    again = backfill("--input", str(other), "--output", str(output), "--resume")
+
+    assert again["annotated"] == len(added_later)
+    assert again["partitions_reprocessed"] == len({date(line) for line in added_later})
+    assert sorted(i for found in partition_records(output).values() for i in found) == ids(
+        first + grown + new_partition + added_later), "a partition reprocessed from other input keeps what it held"

@@ -1,17 +1,21 @@
 """`eventwire stream` end to end: real broker (fixture), real runner (Prism), real spaCy model."""
 
+import io
 import json
 import os
 import signal
 import subprocess
 import time
 from collections import Counter
+from pathlib import Path
 
+import fastavro
 import pytest
 
 from pipelines import schemas
+from pipelines.io.avro_files import QUARANTINE, STALE_TEMPORARY_SECONDS
 from tests.integration.streaming import (BAD_RECORDS, REPO, article_id, avro_records, committed_offsets, produce,
-                                         read_topic, real_articles, run_stream, stream_command)
+                                         read_topic, real_articles, rewind_group, run_stream, stream_command)
 
 pytestmark = pytest.mark.integration
 
@@ -89,3 +93,62 @@ def test_killed_stream_restarts_without_loss_or_duplicates(kafka_broker, fresh_t
     assert Counter(record["article_id"] for record in avro_records(output)) == Counter(article_id(a) for a in articles)
     offsets = committed_offsets(kafka_broker.bootstrap, fresh_topics["articles.raw"], "it-restart")
     assert offsets["committed"] == offsets["end"]
+
+
+EARLIER = {"article_id": "", "url": "u", "source": "s", "title": "x" * 200, "published_at": None,
+           "processed_at": "2020-01-01T00:00:00Z", "language": "en", "entities": [], "events": [],
+           "model": "m", "pipeline_version": "0", "origin": None}
+
+
+def test_stream_starts_with_damaged_files_in_its_output_and_moves_them_aside(kafka_broker, fresh_topics, tmp_path):
+    """A file cut at a block boundary, a file emptied by a power loss and a killed writer's temporary files."""
+    output = tmp_path / "out"
+    whole = Path(schemas.write_container_atomically(output / "window=2020-01-01T00-00-00Z" / "part-000-a.avro",
+                                                    schemas.ANNOTATED_ARTICLE,
+                                                    [{**EARLIER, "article_id": f"old-{i}"} for i in range(400)]))
+    data = whole.read_bytes()
+    last_block = list(fastavro.block_reader(io.BytesIO(data)))[-1].offset
+    damaged = {"window=2020-01-01T00-00-00Z/part-000-a.avro": data[:last_block],
+               "window=2020-01-01T00-01-00Z/part-000-b.avro": b""}
+    for name, content in damaged.items():
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_bytes(content)
+    stale, live = output / "window=2020-01-01T00-00-00Z" / ".tmp-dead.avro", output / ".tmp-live.avro"
+    stale.write_bytes(data[:100])
+    live.write_bytes(data[:100])
+    old = time.time() - 2 * STALE_TEMPORARY_SECONDS
+    os.utime(stale, (old, old))
+    articles = real_articles(20)
+    produce(kafka_broker.bootstrap, fresh_topics["articles.raw"], articles)
+
+    command = stream_command(kafka_broker.bootstrap, fresh_topics, output, "it-damaged", "--until-idle", "8")
+    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert finished.returncode == 0, finished.stderr[-5000:]
+
+    assert Counter(record["article_id"] for record in avro_records(output)) == Counter(article_id(a) for a in articles)
+    for name, content in damaged.items():
+        assert (output / QUARANTINE / name).read_bytes() == content and not (output / name).exists()
+        assert len([line for line in finished.stderr.splitlines() if name in line]) == 1, finished.stderr[-3000:]
+    assert "Traceback" not in finished.stderr
+    assert not stale.exists() and live.exists(), "only temporary files older than the safe age are removed"
+    summary = json.loads((output / "_summary.json").read_text())
+    assert summary["annotated"] == len(articles) and summary["balanced"]
+
+
+def test_articles_read_again_after_uncommitted_offsets_are_replays_and_their_offsets_are_committed(
+        kafka_broker, fresh_topics, tmp_path):
+    """Offsets rewound to the start, as when a crash comes after the files but before the commit."""
+    articles = real_articles(20)
+    produce(kafka_broker.bootstrap, fresh_topics["articles.raw"], articles)
+    output = tmp_path / "out"
+    run_stream(kafka_broker.bootstrap, fresh_topics, output, "it-replay", "--until-idle", "8")
+    rewind_group(kafka_broker.bootstrap, fresh_topics["articles.raw"], "it-replay")
+
+    finished = run_stream(kafka_broker.bootstrap, fresh_topics, output, "it-replay", "--until-idle", "8")
+
+    summary = json.loads((output / "_summary.json").read_text())
+    assert (summary["articles_in"], summary["replays"], summary["duplicates"], summary["annotated"]) == (20, 20, 0, 0)
+    assert summary["balanced"] and "  replays          20" in finished.stdout.splitlines()
+    assert Counter(record["article_id"] for record in avro_records(output)) == Counter(article_id(a) for a in articles)
+    offsets = committed_offsets(kafka_broker.bootstrap, fresh_topics["articles.raw"], "it-replay")
+    assert offsets["committed"] == offsets["end"], "replays' offsets are committed"

@@ -12,7 +12,7 @@ from apache_beam.transforms.window import TimestampedValue
 from pipelines import schemas
 from pipelines.io.avro_files import WriteWindowedAvro, content_file_name
 from pipelines.io.records import KafkaRecord, Receipt
-from pipelines.transforms.dedup import DUPLICATES, Deduplicate, ids_already_written
+from pipelines.transforms.dedup import DUPLICATES, REPLAYS, Deduplicate, ids_already_written
 from pipelines.transforms.parse import DEAD_LETTERS, ParseArticles
 
 
@@ -69,14 +69,22 @@ ANNOTATED = {"article_id": "", "url": "u", "source": "s", "title": "t", "publish
              "model": "m", "pipeline_version": "0", "origin": None}
 
 
-def test_ids_already_written_are_duplicates_after_a_restart(tmp_path):
+def test_ids_already_written_are_replays_after_a_restart_apart_from_duplicates(tmp_path):
     schemas.write_container_atomically(tmp_path / "w" / "f.avro", schemas.ANNOTATED_ARTICLE,
                                        [{**ANNOTATED, "article_id": "a"}])
     assert ids_already_written(str(tmp_path), 0) == {"a"}
-    with TestPipeline() as pipeline:
-        outputs = pipeline | beam.Create([tracked(0, "a"), tracked(1, "b")]) | Deduplicate(output_dir=str(tmp_path))
-        assert_that(outputs["unique"] | beam.Map(lambda t: t[1]["id"]), equal_to(["b"]), label="unique")
-        assert_that(outputs[DUPLICATES] | beam.Map(lambda t: t[1]["id"]), equal_to(["a"]), label="duplicates")
+    options = PipelineOptions()
+    options.view_as(StandardOptions).streaming = True
+    events = (TestStream()
+              .add_elements([TimestampedValue(tracked(0, "a"), 10), TimestampedValue(tracked(1, "b"), 11)])
+              .advance_watermark_to(20)
+              .add_elements([TimestampedValue(tracked(2, "b"), 21)])
+              .advance_watermark_to_infinity())
+    with TestPipeline(options=options) as pipeline:
+        outputs = pipeline | events | Deduplicate(output_dir=str(tmp_path))
+        assert_that(outputs["unique"] | beam.Map(lambda t: t[0].offset), equal_to([1]), label="unique")
+        assert_that(outputs[REPLAYS] | beam.Map(lambda t: t[0].offset), equal_to([0]), label="replays")
+        assert_that(outputs[DUPLICATES] | beam.Map(lambda t: t[0].offset), equal_to([2]), label="duplicates")
 
 
 def test_windowed_avro_files_have_deterministic_names_and_emit_receipts(tmp_path):

@@ -47,7 +47,7 @@ def test_check_rejects_a_record_that_breaks_the_contract():
 def test_container_is_written_atomically_and_reads_back(tmp_path):
     path = schemas.write_container_atomically(tmp_path / "a" / "f.avro", schemas.ANNOTATED_ARTICLE, [ANNOTATED])
     assert list(schemas.read_container(path)) == [ANNOTATED]
-    assert [p.name for p in path.parent.iterdir()] == ["f.avro"]
+    assert [p.name for p in Path(path).parent.iterdir()] == ["f.avro"]
 
 
 def test_failed_write_leaves_no_file(tmp_path):
