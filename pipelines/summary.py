@@ -59,7 +59,14 @@ def format_summary(report: dict, output: str) -> str:
         f"  accounting       in = annotated + dead-lettered + duplicates + replays"
         f"{' + skipped' if report['skipped_complete'] else ''}: "
         f"{'OK' if report['balanced'] else 'MISMATCH'}",
-        f"  output too large {report['output_too_large']} (annotated and in the Avro files, not on its topic; dead-lettered)",
+    ]
+    if report["output_too_large"]:
+        lines.append(f"  output too large {report['output_too_large']} (annotated and in the Avro files, not on its topic; "
+                     "dead-lettered)")
+    if report["annotated_by_model"] > report["annotated"]:
+        lines.append(f"  not durable      {report['annotated_by_model'] - report['annotated']} annotated by the model but "
+                     "never written: a loss")
+    lines += [
         f"  entities         {report['entities']}",
         f"  events           {report['events']}",
     ]
