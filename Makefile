@@ -19,7 +19,7 @@ help: ## list the targets
 
 setup: $(VENV)/.installed $(KAFKA_LIBS)/.fetched $(PRISM) ## create .venv, install pinned deps + model, fetch Kafka jars, build Prism
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+$(VENV)/.installed: pyproject.toml setup.py constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q pip==26.3
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
