@@ -386,6 +386,18 @@ class ReadFromKafka(beam.PTransform):
         return partitions | "ReadPartitions" >> beam.ParDo(self._read).with_output_types(KafkaRecord)
 
 
+def list_partitions(config: KafkaConfig, topic: str) -> list[tuple[str, int, str]]:
+    """The topic's partitions as they are now, for a bounded read: `(topic, partition, "earliest")`."""
+    consumer = KafkaConsumer(**config.client_kwargs())
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+    finally:
+        consumer.close()
+    if not partitions:
+        raise ValueError(f"topic '{topic}' does not exist on {config.bootstrap_servers}")
+    return [(topic, partition, "earliest") for partition in sorted(partitions)]
+
+
 Message = tuple  # (key: bytes | None, value: bytes, headers: list[tuple[str, bytes]])
 
 

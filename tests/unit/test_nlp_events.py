@@ -388,3 +388,26 @@ def test_a_circumstance_is_not_the_target(code):
 def test_actor_countries_and_targets(code, text, key):
     """(root code, actor1 country, actor2 country) coded from one sentence."""
     assert key in _keys(code(text))
+
+
+def test_an_event_without_a_source_is_left_out_unless_partial_events_are_allowed(nlp):
+    doc = nlp("Two Chilean trade unionists were beaten outside a factory in Santiago on Monday.")
+    assert code_events(doc, article_id="a", published_at=PUBLISHED) == []
+    kept = code_events(doc, article_id="a", published_at=PUBLISHED, allow_partial=True)
+    assert kept and all(e["actor1"] is None and e["confidence"] <= 0.25 for e in kept)
+
+
+@pytest.mark.parametrize("text", [
+    "Unidentified gunmen shot dead three Nigerian farmers in Zamfara on Sunday.",
+    "A roadside bomb killed four Afghan policemen in Helmand province.",
+])
+def test_a_doer_the_text_calls_unknown_keeps_a_null_source(code, text):
+    event = only(code(text))
+    assert event["event_root_code"] in ("18", "19") and (event["actor1"] or {}).get("country_code") is None
+
+
+def test_a_weapon_without_a_nationality_takes_no_country_and_is_never_a_target(code):
+    event = only(code("In northern Syria, a rocket killed two aid workers near Idlib."))
+    assert (event["actor1"] or {}).get("country_code") is None
+    assert not code("Ukraine said it would destroy the missiles in Crimea.") or all(
+        (e["actor2"] or {}).get("name", "").lower() != "missiles" for e in code("Ukraine destroyed missiles."))
