@@ -91,6 +91,10 @@ def assert_clean_exit(stream: Stream, code: int, seconds: float) -> dict:
     assert "eventwire summary" in stream.stdout and "accounting" in stream.stdout and "OK" in stream.stdout, stream.stdout
     summary = json.loads((stream.output / "_summary.json").read_text())
     assert summary["balanced"], summary
+    deadline = time.monotonic() + 10
+    while group_alive(stream.process.pid) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not group_alive(stream.process.pid), "a process (Prism?) outlived the stream"
     print(f"stopped in {seconds:.1f} s; summary {summary['articles_in']} in, {summary['annotated']} annotated")
     return summary
 
@@ -185,3 +189,33 @@ def test_metrics_endpoint_during_a_real_stream(kafka_broker, fresh_topics, tmp_p
     assert 0 < last["eventwire_end_to_end_latency_seconds_sum"]
     assert summary["articles_in"] == total and summary["annotated"] == len(articles)
     assert summary["duplicates"] == len(duplicates) and summary["dead_lettered"] == len(bad)
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def test_second_ctrl_c_exits_130_and_leaves_no_process(kafka_broker, fresh_topics, tmp_path):
+    """A second Ctrl-C quits at once (130) without the clean-up; Prism, started with SIGINT ignored, must not be left
+    running behind it."""
+    bootstrap, topic = kafka_broker.bootstrap, fresh_topics["articles.raw"]
+    produce(bootstrap, topic, real_articles(20))
+    output = tmp_path / "out"
+    stream = Stream(bootstrap, fresh_topics, output, "it-twice", "--until-idle", "3600")
+    try:
+        stream.wait_for(lambda: avro_records(output), 600, "first Avro file")
+        os.killpg(stream.process.pid, signal.SIGINT)
+        time.sleep(1)
+        code, _ = stream.stop(signal.SIGINT, group=True)
+        assert code == 130, stream.stderr
+        deadline = time.monotonic() + 10
+        while group_alive(stream.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        left = subprocess.run(["ps", "-o", "pid,args", "-g", str(stream.process.pid)], capture_output=True, text=True)
+        assert not group_alive(stream.process.pid), f"left running after exit 130:\n{left.stdout}"
+    finally:
+        stream.kill()
