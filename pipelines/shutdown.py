@@ -9,10 +9,12 @@ A second signal exits at once (code 130) without that clean-up; it first sends S
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
 import threading
+import time
 
 _STOP = threading.Event()
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -26,8 +28,9 @@ def request() -> None:
     _STOP.set()
 
 
-def child_pids() -> list[int]:
-    """The processes whose parent is this one (Linux /proc; elsewhere none are found)."""
+def child_pids(running_only: bool = False) -> list[int]:
+    """The processes whose parent is this one (Linux /proc; elsewhere none are found); `running_only` leaves out
+    zombies (exited, not yet reaped)."""
     children, me = [], os.getpid()
     try:
         entries = os.listdir("/proc")
@@ -41,17 +44,25 @@ def child_pids() -> list[int]:
                 fields = stat.read().rsplit(b")", 1)[1].split()  # after "(command name)", which may hold spaces
         except OSError:
             continue
-        if int(fields[1]) == me:  # state, ppid, ...
+        if int(fields[1]) == me and not (running_only and fields[0] == b"Z"):  # state, ppid, ...
             children.append(int(entry))
     return children
 
 
-def _quit_now() -> None:
-    for pid in child_pids():
+def stop_children(wait_seconds: float = 3.0) -> None:
+    """SIGTERM to this process's children, then wait (up to `wait_seconds`) until they have exited."""
+    for pid in child_pids(running_only=True):
         try:
             os.kill(pid, signal.SIGTERM)
         except OSError:
             pass
+    deadline = time.monotonic() + wait_seconds
+    while child_pids(running_only=True) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _quit_now() -> None:
+    stop_children(wait_seconds=1.0)
     os._exit(130)
 
 
@@ -64,9 +75,16 @@ def _on_signal(signum, frame):
 
 
 def install() -> None:
-    """Route SIGINT and SIGTERM to the stop flag (main thread only)."""
+    """Route SIGINT and SIGTERM to the stop flag (main thread only), and stop child processes at exit.
+
+    Call it after `pipeline.run()`: Beam's job server wrapper installs a SIGINT handler of its own there (it would
+    stop Prism under the running job), which this replaces. The exit hook, registered after Beam's, runs before
+    them: Prism, started with SIGINT ignored (`ignore_in_children`), ignores the SIGINTs Beam sends it to stop it,
+    one a second five times before SIGKILL, which added 5 s to every stream's exit.
+    """
     for signum in STOP_SIGNALS:
         signal.signal(signum, _on_signal)
+    atexit.register(stop_children)
 
 
 def ignore_in_children() -> None:
