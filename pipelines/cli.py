@@ -331,6 +331,8 @@ def _stream_args(args: list[str]) -> list[str]:
     """
     if not any(arg.startswith(("--job_server_timeout", "--job-server-timeout")) for arg in args):
         args = [*args, f"--job_server_timeout={STREAM_JOB_SERVICE_TIMEOUT_S}"]
+    if not any(arg.startswith("--prism_log_level") for arg in args) and not LOG.isEnabledFor(logging.DEBUG):
+        args = [*args, "--prism_log_level=error"]  # Prism logs every job and worker at info; shown only from ERROR up
     return _with_default_runner(args)
 
 

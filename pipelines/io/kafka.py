@@ -287,8 +287,9 @@ class _WatchPartitions(beam.DoFn, beam.transforms.core.RestrictionProvider):
     higher ones, so the claimed position is exactly "partitions already handed to the reader". Partitions of a
     consumer group that has never committed on this topic start at `start_from`; every other partition without
     a committed offset (added while running, or while the stream was down) starts at its beginning, so
-    `--start-from latest` never skips what a new partition holds. With a stop policy, watching ends at the
-    deadline, or once no partition was added and no record appended to the topic for `idle_seconds`.
+    `--start-from latest` never skips what a new partition holds. Watching ends within one interval of a SIGINT or
+    SIGTERM (`pipelines.shutdown`), and with a stop policy at the deadline, or once no partition was added and no
+    record appended to the topic for `idle_seconds`.
     """
 
     def __init__(self, config: KafkaConfig, group_id: str | None, start_from: str, stop: StopPolicy,
@@ -348,6 +349,8 @@ class _WatchPartitions(beam.DoFn, beam.transforms.core.RestrictionProvider):
             self._consumer.committed(TopicPartition(topic, partition)) is not None for partition in partitions)
 
     def _should_stop(self, topic: str, partitions: list[int], now: float, added: bool) -> bool:
+        if shutdown.requested():  # SIGINT / SIGTERM: else the job never ends, whatever the readers do
+            return True
         if self._stop.deadline is not None and now >= self._stop.deadline:
             return True
         if self._stop.idle_seconds is None:
