@@ -312,7 +312,8 @@ def _exit_for(report: dict) -> None:
     if not report["balanced"]:
         raise UserError("accounting mismatch: in != annotated + dead-lettered + duplicates (+ skipped)",
                         "this is a bug: please report it with the summary above", EXIT_UNBALANCED)
-    if report["articles_in"] and not report["annotated"] and not report.get("duplicates") and not report.get("skipped_complete"):
+    if report["articles_in"] and not report["annotated"] and not any(
+            report.get(name) for name in ("duplicates", "replays", "skipped_complete")):
         reasons = ", ".join(f"{reason} {count}" for reason, count in report["dead_letters_by_reason"].items())
         raise UserError(f"read {report['articles_in']} records but annotated none (dead-lettered: {reasons or 'none'})",
                         "see the dead letters for each record's reason; `--languages` and `--language-models` "

@@ -9,8 +9,9 @@ several workers (Flink), not several streams.
 
 The lease is ordinary Kafka group membership: a consumer in the group `<consumer group>.lease`, subscribed
 to the input topic with every partition paused (it never fetches or commits), kept alive by a thread
-that polls. Another instance finds a live member there and refuses; two instances started in the same
-instant both see two members, and both refuse rather than risk doubling.
+that polls. Another instance finds a live member there and refuses (after waiting out the session timeout, in case the
+member is a stream that was killed and has not yet expired); two instances started in the same instant
+both see two members, and both refuse rather than risk doubling.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from pipelines.io.kafka_config import KafkaConfig
 LOG = logging.getLogger(__name__)
 LEASE_SUFFIX = ".lease"
 _JOIN_TIMEOUT_SECONDS = 30.0
+SESSION_TIMEOUT_MS = 6000
+"""The broker's smallest session timeout by default (group.min.session.timeout.ms): a killed stream's lease expires
+this soon, so a restart right after a crash waits at most this long instead of being refused."""
 
 
 class ConsumerGroupInUse(RuntimeError):
@@ -83,13 +87,27 @@ class GroupLease:
             f"consumer group '{self._consumer_group}' is already read by another eventwire stream ({holders}); "
             "stop it first, or pass a different --consumer-group")
 
+    def _wait_for_departed(self) -> list[dict]:
+        """The members still there after a stream killed without leaving (SIGKILL, power loss) has expired: a
+        member that stops heartbeating is removed after the session timeout; a live one stays."""
+        deadline = time.monotonic() + SESSION_TIMEOUT_MS / 1000 + 4
+        members = self._members()
+        if members:
+            LOG.info("consumer group %s has a lease holder; waiting up to %.0f s in case it is a stream that died",
+                     self._consumer_group, deadline - time.monotonic())
+        while members and time.monotonic() < deadline:
+            time.sleep(1)
+            members = self._members()
+        return members
+
     def __enter__(self) -> "GroupLease":
-        others = self._members()
+        others = self._wait_for_departed()
         if others:
             raise self._refuse(others)
         holder = [None]
         self._consumer = holder[0] = KafkaConsumer(
-            group_id=self._group, enable_auto_commit=False, client_id=f"eventwire-stream@{socket.gethostname()}:{os.getpid()}",
+            group_id=self._group, enable_auto_commit=False, session_timeout_ms=SESSION_TIMEOUT_MS,
+            heartbeat_interval_ms=SESSION_TIMEOUT_MS // 3, client_id=f"eventwire-stream@{socket.gethostname()}:{os.getpid()}",
             reconnect_backoff_max_ms=1000, **self._config.client_kwargs())
         self._consumer.subscribe([self._topic], listener=_PauseEverything(holder))
         deadline = time.monotonic() + _JOIN_TIMEOUT_SECONDS
