@@ -644,12 +644,29 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     event_date = _event_date(trigger, sentence, context.published)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2):
+        if code == _STATEMENT_CODE and not _is_newsworthy_statement(trigger, actor1, actor2):
+            continue
         events.append(
             _event_record(
                 article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, event_date
             )
         )
     return events
+
+
+_PLAIN_REPORTING_LEMMAS = _REPORTING_VERBS | {"claim", "note", "comment", "tweet", "post", "speak", "report", "explain",
+                                               "describe", "suggest", "believe", "think", "mention", "respond"}
+
+
+def _is_newsworthy_statement(trigger: _Trigger, actor1: Actor | None, actor2: Actor | None) -> bool:
+    """A plain statement (010) is coded only as a position on another actor: a reporting frame ("X said",
+    "told reporters", "in a statement") is never an event of its own (the event it reports is), and a
+    statement with no target actor of known country says nothing about anyone."""
+    if trigger.word.pos_ == "VERB" and _verb_lemma(trigger.word, trigger_lexicon()) in _PLAIN_REPORTING_LEMMAS:
+        return False
+    if actor1 is None or actor2 is None or not (actor2.country_code or actor2.type_code == "IGO"):
+        return False
+    return actor1.code != actor2.code
 
 
 def _participants(trigger: _Trigger) -> tuple[list[Token], list[Token]]:
