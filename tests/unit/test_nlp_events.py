@@ -402,3 +402,47 @@ def test_a_reporting_frame_or_a_statement_without_a_target_actor_is_not_an_event
 def test_the_event_reported_by_a_reporting_frame_is_coded(code):
     events = code("Officials in Nairobi said Somali militants attacked a Kenyan border post on Monday.")
     assert [event["event_root_code"] for event in events] == ["19"]
+
+
+def test_an_event_without_a_source_is_left_out_unless_partial_events_are_allowed(nlp):
+    doc = nlp("Two Chilean trade unionists were beaten outside a factory in Santiago on Monday.")
+    assert code_events(doc, article_id="a", published_at=PUBLISHED) == []
+    kept = code_events(doc, article_id="a", published_at=PUBLISHED, allow_partial=True)
+    assert kept and all(e["actor1"] is None and e["confidence"] <= 0.25 for e in kept)
+
+
+@pytest.mark.parametrize("text", [
+    "Unidentified gunmen shot dead three Nigerian farmers in Zamfara on Sunday.",
+    "A roadside bomb killed four Afghan policemen in Helmand province.",
+])
+def test_a_doer_the_text_calls_unknown_keeps_a_null_source(code, text):
+    event = only(code(text))
+    assert event["event_root_code"] in ("18", "19") and (event["actor1"] or {}).get("country_code") is None
+
+
+def test_a_weapon_without_a_nationality_takes_no_country(code):
+    event = only(code("In northern Syria, a rocket killed two aid workers near Idlib."))
+    assert event["actor1"]["name"] == "rocket" and event["actor1"]["country_code"] is None
+
+
+def test_an_agentless_arrest_is_by_the_authorities_of_the_articles_place(code):
+    text = "Miners marched through Lima on Tuesday. Thirty miners were arrested after the march."
+    arrests = [e for e in code(text) if e["event_code"] == "173"]
+    assert arrests and arrests[0]["actor1"]["country_code"] == "PER"
+
+
+def test_a_person_sentenced_by_a_national_court_is_of_its_country(code):
+    event = only(code("A Kenyan court sentenced Joseph Mwangi to ten years in prison."), "17")
+    assert (event["actor1"]["country_code"], event["actor2"]["country_code"]) == ("KEN", "KEN")
+
+
+def test_sentences_handed_down_and_a_possessive_arrest_code_the_person_as_target(code):
+    event = only(code("An Egyptian court handed prison sentences to twelve Egyptian activists."), "17")
+    assert event["actor2"]["country_code"] == "EGY"
+    event = only(code("The Turkish prosecutor ordered the journalists' arrest."), "17")
+    assert event["actor1"]["country_code"] == "TUR" and event["actor2"] is not None
+
+
+def test_a_passive_agent_hung_low_by_the_parser_is_still_the_doer(code):
+    event = only(code("A Brazilian senator was put under investigation for bribery by federal police."))
+    assert event["actor1"] is not None and event["event_code"] == "090"
