@@ -93,8 +93,8 @@ def main(log_level, log_format, debug):
 # --- pipeline options: EventwireOptions' argparse definitions as click options; Beam's by their registered names ---
 
 KAFKA_CONNECTION = ("kafka_bootstrap_servers", "security_protocol", "sasl_mechanism", "sasl_username", "ssl_cafile")
-ANNOTATION = ("model", "language_models", "languages", "batch_size", "annotate_processes", "max_message_bytes",
-              "max_body_chars")
+ANNOTATION = ("model", "language_models", "languages", "batch_size", "annotate_processes", "allow_partial",
+              "max_message_bytes", "max_body_chars")
 
 
 def _eventwire_actions() -> list[argparse.Action]:
@@ -112,6 +112,8 @@ def _UNDERSCORE_ALIASES() -> dict[str, str]:
 
 def _click_option(action: argparse.Action) -> click.Option:
     dashed = [name for name in action.option_strings if "_" not in name] or action.option_strings
+    if action.nargs == 0:  # a store_true switch
+        return click.Option([*dashed, action.dest], is_flag=True, default=bool(action.default), help=action.help)
     kind = click.Choice(action.choices) if action.choices else {int: click.INT, float: click.FLOAT}.get(action.type, click.STRING)
     return click.Option([*dashed, action.dest], type=kind, default=action.default, show_default=action.default is not None,
                         help=action.help)

@@ -144,6 +144,8 @@ class Actor:
     via_pronoun: bool = False
     ethnic_group: bool = False
     """"Ethnic Albanians": the nationality names the group, not the state; the country is where they are."""
+    is_weapon: bool = False
+    """"A rocket", "Israeli jets": a means of attack standing for whoever used it."""
 
     @classmethod
     def of(cls, name: str, country: str | None, type_code: str | None, **flags) -> "Actor":
@@ -170,10 +172,24 @@ class _Trigger:
     """The infinitive that chose the code ("vowed to attack"), whose objects are the targets."""
 
 
-def code_events(doc: Doc, *, article_id: str, published_at: str | None) -> list[dict]:
-    """Event records for every coded event of the doc, one per distinct event id, in text order."""
+_allow_partial_default = False
+
+
+def set_allow_partial(allow: bool) -> None:
+    """The process-wide default of code_events' allow_partial (`--allow-partial` sets it in each worker)."""
+    global _allow_partial_default
+    _allow_partial_default = bool(allow)
+
+
+def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_partial: bool | None = None) -> list[dict]:
+    """Event records for every coded event of the doc, one per distinct event id, in text order.
+
+    An event whose doer the article does not give is left out, unless the text itself says the doer is
+    unknown ("gunmen", "a roadside bomb"); with allow_partial such events are kept, flagged by a confidence
+    of at most PARTIAL_CONFIDENCE."""
     entities = article_entities(doc)
-    context = _ArticleContext(doc, entities, _published_date(published_at))
+    partial = _allow_partial_default if allow_partial is None else allow_partial
+    context = _ArticleContext(doc, entities, _published_date(published_at), allow_partial=partial)
     events: dict[str, dict] = {}
     sentences = list(doc.sents)
     sports = [_is_sports(sentence) for sentence in sentences]
@@ -288,7 +304,8 @@ def _without_reporting_statements(events: list[dict]) -> list[dict]:
 class _ArticleContext:
     """What every sentence of one article shares: entities, the publication date, the dateline."""
 
-    def __init__(self, doc: Doc, entities: ArticleEntities, published: dt.date | None):
+    def __init__(self, doc: Doc, entities: ArticleEntities, published: dt.date | None, allow_partial: bool = False):
+        self.allow_partial = allow_partial
         self.entities = entities
         self.published = published
         self.person_starts = [
@@ -633,23 +650,75 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = [_place_target(location)]
     if not actors2 and (code[:2] == _PROTEST_ROOT or code[:3] == _PROTEST_EASED_CODE):
         actors2 = _own_country(actors1)
-    actors2 = [_target_with_home_country(actor, actors1, sentence, context) for actor in actors2]
+    actors2 = [_target_with_home_country(actor, actors1, sentence, context) for actor in actors2
+               if not (actor.is_weapon and not actor.country_code)]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
-    if not actors1 and location_in_sentence and location["country_code"] and _is_state_action(code) \
+    if not actors1 and location and location["country_code"] and _is_state_action(code) \
             and not _is_active(trigger.clause):
-        actors1 = [_place_authorities(location)]
+        actors1 = [_place_authorities(location)]  # where it happened, else where the article is set
+    if _is_state_action(code):
+        actors2 = [_under_jurisdiction(actor, actors1) for actor in actors2]
     civilians_place = trigger_place or _place_after(trigger, sentence, context)
     actors2 = [_in_place_of_event(actor, civilians_place, True, civilians=True) if civilians_place else
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
     event_date = _event_date(trigger, sentence, context.published)
     events = []
+    unknown_doer = _names_unknown_doer(subjects, lexicon)
     for actor1, actor2 in _pairs(actors1, actors2):
-        events.append(
-            _event_record(
-                article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, event_date
-            )
+        if code == _STATEMENT_CODE and not _is_newsworthy_statement(trigger, actor1, actor2):
+            continue
+        partial = actor1 is None and not unknown_doer
+        if partial and not context.allow_partial:
+            continue
+        record = _event_record(
+            article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, event_date
         )
+        if partial:
+            record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)
+        events.append(record)
     return events
+
+
+PARTIAL_CONFIDENCE = 0.25
+"""The highest confidence of an event kept by --allow-partial without a source: its flag."""
+_UNKNOWN_MARKS = frozenset({"unknown", "unidentified", "unnamed", "masked", "anonymous", "suspected"})
+
+
+def _names_unknown_doer(subjects: list[Token], lexicon: Lexicon) -> bool:
+    """Whether the text says the doer is unknown: an unidentified attacker ("gunmen", "unknown assailants",
+    "an unknown group") or a device with no one named ("a roadside bomb", "a rocket")."""
+    for head in subjects:
+        lemma = head.lemma_.lower()
+        if lemma in _UNKNOWN_DOERS or lemma in _WEAPONS:
+            return True
+        if any(t.lower_ in _UNKNOWN_MARKS for t in head.lefts):
+            return True
+    return False
+
+
+_UNKNOWN_DOERS = frozenset({"gunman", "gunmen", "attacker", "assailant", "kidnapper", "captor", "abductor", "bomber",
+                            "sniper", "arsonist", "militant", "explosion", "blast", "bomb", "device", "ied", "mine",
+                            "landmine", "grenade"})
+_WEAPONS = frozenset({"rocket", "missile", "shell", "mortar", "bullet", "bomb", "grenade", "mine", "landmine", "ied",
+                      "drone", "warplane", "jet", "aircraft", "helicopter", "gunship", "tank", "warship", "artillery",
+                      "projectile", "device", "weapon", "gun", "rifle", "explosive", "munition", "airstrike"})
+"""Means of attack: with a nationality they are that state's military ("Israeli jets struck"); without one
+they stand for an unknown doer and never take the story's country; as targets they are not actors."""
+
+
+_PLAIN_REPORTING_LEMMAS = _REPORTING_VERBS | {"claim", "note", "comment", "tweet", "post", "speak", "report", "explain",
+                                               "describe", "suggest", "believe", "think", "mention", "respond"}
+
+
+def _is_newsworthy_statement(trigger: _Trigger, actor1: Actor | None, actor2: Actor | None) -> bool:
+    """A plain statement (010) is coded only as a position on another actor: a reporting frame ("X said",
+    "told reporters", "in a statement") is never an event of its own (the event it reports is), and a
+    statement with no target actor of known country says nothing about anyone."""
+    if trigger.word.pos_ == "VERB" and _verb_lemma(trigger.word, trigger_lexicon()) in _PLAIN_REPORTING_LEMMAS:
+        return False
+    if actor1 is None or actor2 is None or not (actor2.country_code or actor2.type_code == "IGO"):
+        return False
+    return actor1.code != actor2.code
 
 
 def _participants(trigger: _Trigger) -> tuple[list[Token], list[Token]]:
@@ -715,9 +784,28 @@ def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], lis
             objects.append(child)
         elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
             objects.extend(g for g in child.children if g.dep_ == "pobj" and g.i != event_noun.i)
+    if not subjects and not _is_active(verb):
+        subjects = _distant_agent(verb)
     if not subjects:
         subjects = _inherited_subjects(verb)
     return subjects, objects
+
+
+def _distant_agent(verb: Token) -> list[Token]:
+    """The "by" agent of a passive that the parser hung lower down: "was put under investigation for
+    bribery by federal police" (by -> bribery)."""
+    frontier = [c for c in verb.children if c.dep_ == "prep"]
+    for _ in range(3):
+        below = []
+        for prep in frontier:
+            for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                for child in pobj.children:
+                    if child.dep_ in ("prep", "agent") and child.lower_ == "by":
+                        return [g for g in child.children if g.dep_ == "pobj"]
+                    if child.dep_ == "prep":
+                        below.append(child)
+        frontier = below
+    return []
 
 
 _DASHES = frozenset({"—", "–", "-", "--"})
@@ -772,7 +860,9 @@ def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]
     without a possessor its nationality modifier: "Palestinian riots", "Israeli air raids"."""
     subjects, objects = [], []
     for child in noun.children:
-        if child.dep_ == "poss":
+        if child.dep_ == "poss" and noun.lemma_.lower() in _PATIENT_POSSESSOR_NOUNS:
+            objects.append(child)  # "her arrest", "the detainees' sentencing": whom it was done to
+        elif child.dep_ == "poss":
             subjects.append(child)
         elif child.dep_ == "prep":
             pobjs = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
@@ -792,6 +882,12 @@ def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]
         subjects = [child for child in noun.children if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE")
                     and child.i < noun.i]
     return subjects, objects
+
+
+_PATIENT_POSSESSOR_NOUNS = frozenset({"arrest", "detention", "sentencing", "sentence", "imprisonment", "conviction",
+                                      "trial", "prosecution", "execution", "expulsion", "deportation", "extradition",
+                                      "kidnapping", "abduction", "assassination", "release", "dismissal"})
+"""Event nouns whose possessor is who it was done to, not the doer: "ordered her arrest"."""
 
 
 def _with_conjuncts(tokens: list[Token]) -> list[Token]:
@@ -868,7 +964,7 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, a
     the rule holds for governments, oppositions, courts and legislatures (roles), not for soldiers and
     police, whose role nouns are as often weapons and forces of the doer ("military aid", "missiles")."""
     if actor.country_code or actor.ethnic_group or actor.type_code in _INTERNATIONAL_TYPES or not (
-            any_role or actor.type_code in roles):
+            any_role or actor.type_code in roles) or actor.is_weapon:
         return actor
     country = _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
     if country is None:
@@ -904,6 +1000,15 @@ def _place_authorities(location: dict) -> Actor:
     named, a state action is the act of the authorities where it happened."""
     country = location["country_code"]
     return Actor.of(f"authorities in {location['name']}", country, "GOV")
+
+
+def _under_jurisdiction(actor: Actor, doers: list[Actor]) -> Actor:
+    """"Paul Manafort was sentenced by a federal judge": a person or group of no known country that a state
+    arrests, tries or sentences is of that state (the country of its authority)."""
+    if actor.country_code or actor.type_code in _INTERNATIONAL_TYPES or actor.ethnic_group:
+        return actor
+    countries = {d.country_code for d in doers if d.country_code and d.type_code in ("GOV", "JUD", "COP", "LEG")}
+    return actor.in_country(countries.pop()) if len(countries) == 1 else actor
 
 
 def _own_country(actors: list[Actor]) -> list[Actor]:
@@ -1000,6 +1105,8 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         return _entity_actor(entity, others, context)
     type_code = role_type(phrase)
     country = _country_in(phrase, context) or (type_code and _country_in(_located_in(head), context))
+    if head.lemma_.lower() in _WEAPONS:
+        return Actor.of(_phrase_text(phrase), country, type_code, is_weapon=True)
     if country is None:
         organisation = _coded_organisation_in(phrase, context)
         if organisation is not None:

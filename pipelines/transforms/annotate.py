@@ -28,6 +28,7 @@ from pipelines import __version__, counters
 from pipelines.devtools import stage_log
 from pipelines.articles import dead_letter, utc_now
 from pipelines.nlp.model import load_nlp, model_id
+from pipelines.nlp.events import set_allow_partial
 from pipelines.nlp.records import annotated_record, article_text
 from pipelines.transforms.parse import DEAD_LETTERS
 
@@ -44,7 +45,8 @@ class AnnotationFailure(NamedTuple):
 class Annotator:
     """The spaCy pipeline and the Doc -> record step; the same in a worker or in a child process."""
 
-    def __init__(self, model_name: str):
+    def __init__(self, model_name: str, allow_partial: bool = False):
+        set_allow_partial(allow_partial)  # events without a source: left out, or kept and flagged
         self.nlp = load_nlp(model_name)
         self.model_id = model_id(self.nlp)
 
@@ -81,9 +83,9 @@ class Annotator:
 _CHILD_ANNOTATOR: Annotator | None = None
 
 
-def _load_in_child(model_name: str) -> None:
+def _load_in_child(model_name: str, allow_partial: bool = False) -> None:
     global _CHILD_ANNOTATOR
-    _CHILD_ANNOTATOR = Annotator(model_name)
+    _CHILD_ANNOTATOR = Annotator(model_name, allow_partial)
 
 
 def _annotate_in_child(items: list) -> list:
@@ -93,10 +95,10 @@ def _annotate_in_child(items: list) -> list:
 class _AnnotatorPool:
     """Child processes with the model loaded, started once per worker process (weak-referenceable for `Shared`)."""
 
-    def __init__(self, model_name: str, processes: int):
+    def __init__(self, model_name: str, processes: int, allow_partial: bool = False):
         self.processes = processes
         self.executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_load_in_child, initargs=(model_name,))
+                                            initializer=_load_in_child, initargs=(model_name, allow_partial))
         atexit.register(self.executor.shutdown, cancel_futures=True)
 
     def annotate(self, items: list) -> list:
@@ -107,19 +109,22 @@ class _AnnotatorPool:
 
 
 class _AnnotateInBatches(beam.DoFn):
-    def __init__(self, model_name: str, batch_size: int, processes: int, shared: Shared):
+    def __init__(self, model_name: str, batch_size: int, processes: int, shared: Shared, allow_partial: bool = False):
         self._model_name, self._batch_size, self._processes, self._shared = model_name, batch_size, processes, shared
+        self._allow_partial = allow_partial
         self.annotated = counters.counter(counters.ANNOTATED_BY_MODEL)
         self.events = counters.counter(counters.EVENTS)
         self.entities = counters.counter(counters.ENTITIES)
         self.failed = counters.counter(counters.ANNOTATE_FAILED)
 
     def setup(self):
-        model, processes = self._model_name, self._processes
+        model, processes, partial = self._model_name, self._processes, self._allow_partial
+        set_allow_partial(partial)
         if processes > 1:
-            self._annotator = self._shared.acquire(lambda: _AnnotatorPool(model, processes), tag=f"{model}/{processes}")
+            self._annotator = self._shared.acquire(lambda: _AnnotatorPool(model, processes, partial),
+                                                   tag=f"{model}/{processes}/{partial}")
         else:
-            self._annotator = self._shared.acquire(lambda: Annotator(model), tag=model)
+            self._annotator = self._shared.acquire(lambda: Annotator(model, partial), tag=f"{model}/{partial}")
 
     def start_bundle(self):
         self._batch: list[tuple[object, Timestamp, object]] = []
@@ -166,12 +171,13 @@ class _AnnotateInBatches(beam.DoFn):
 class Annotate(beam.PTransform):
     """Outputs `annotated` ((receipt, AnnotatedArticle)) and `dead_letters`."""
 
-    def __init__(self, model_name: str, batch_size: int = 32, processes: int = 1):
+    def __init__(self, model_name: str, batch_size: int = 32, processes: int = 1, allow_partial: bool = False):
         super().__init__()
         self._model_name, self._batch_size, self._processes = model_name, batch_size, processes
+        self._allow_partial = allow_partial
 
     def expand(self, articles):
         outputs = articles | "Annotate" >> beam.ParDo(
-            _AnnotateInBatches(self._model_name, self._batch_size, self._processes, Shared())
+            _AnnotateInBatches(self._model_name, self._batch_size, self._processes, Shared(), self._allow_partial)
         ).with_outputs(DEAD_LETTERS, main="annotated")
         return {"annotated": outputs.annotated, DEAD_LETTERS: outputs[DEAD_LETTERS]}
