@@ -28,7 +28,7 @@ from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta, weekday as relative_weekday
 from spacy.tokens import Doc, Span, Token
 
-from pipelines.nlp import places
+from pipelines.nlp import builders, places
 from pipelines.nlp.plover import plover_type
 from pipelines.nlp.entities import ArticleEntities, ArticleEntity, article_entities, role_type
 
@@ -155,7 +155,7 @@ class Actor:
         return replace(self, code=country + (self.type_code or ""), country_code=country)
 
     def as_record(self) -> dict:
-        return {"name": self.name, "code": self.code, "country_code": self.country_code, "type_code": self.type_code}
+        return builders.actor(name=self.name, code=self.code, country_code=self.country_code, type_code=self.type_code)
 
 
 @dataclass(frozen=True)
@@ -1228,7 +1228,7 @@ def _place_after(trigger: _Trigger, sentence: Span, context: _ArticleContext) ->
 
 
 def _location_of(entity: ArticleEntity) -> dict:
-    return {"name": entity.canonical, "country_code": entity.country_code, "lat": entity.lat, "lon": entity.lon}
+    return builders.location(name=entity.canonical, country_code=entity.country_code, lat=entity.lat, lon=entity.lon)
 
 
 def _gazetteer_place(token: Token) -> dict | None:
@@ -1237,7 +1237,7 @@ def _gazetteer_place(token: Token) -> dict | None:
     place = places.resolve_place(" ".join(word.text for word in words))
     if place is None or place.country_code is None:
         return None
-    return {"name": place.name, "country_code": place.country_code, "lat": place.lat, "lon": place.lon}
+    return builders.location(name=place.name, country_code=place.country_code, lat=place.lat, lon=place.lon)
 
 
 def _event_date(trigger: _Trigger, sentence: Span, published: dt.date | None) -> str | None:
@@ -1320,22 +1320,22 @@ def _event_record(
 ) -> dict:
     lexicon = trigger_lexicon()
     root = code[:2]
-    return {
-        "event_id": event_id(article_id, sentence.start_char, code, actor1, actor2),
-        "event_code": code,
-        "event_root_code": root,
-        "plover_type": plover_type(code),
-        "quad_class": lexicon.quad_class_by_root[root],
-        "goldstein": lexicon.goldstein.get(code, lexicon.goldstein[root]),
-        "actor1": actor1.as_record() if actor1 else None,
-        "actor2": actor2.as_record() if actor2 else None,
-        "location": location,
-        "event_date": event_date,
-        "sentence": sentence.text.rstrip(),
-        "sentence_start": sentence.start_char,
-        "trigger": trigger.word.text,
-        "confidence": _confidence(trigger, code, actor1, actor2, location_in_sentence),
-    }
+    return builders.event(
+        event_id=event_id(article_id, sentence.start_char, code, actor1, actor2),
+        event_code=code,
+        event_root_code=root,
+        plover_type=plover_type(code),
+        quad_class=lexicon.quad_class_by_root[root],
+        goldstein=lexicon.goldstein.get(code, lexicon.goldstein[root]),
+        actor1=actor1.as_record() if actor1 else None,
+        actor2=actor2.as_record() if actor2 else None,
+        location=location,
+        event_date=event_date,
+        sentence=sentence.text.rstrip(),
+        sentence_start=sentence.start_char,
+        trigger=trigger.word.text,
+        confidence=_confidence(trigger, code, actor1, actor2, location_in_sentence),
+    )
 
 
 def event_id(article_id: str, sentence_start: int, code: str, actor1: Actor | None, actor2: Actor | None) -> str:

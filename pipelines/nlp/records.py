@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from pipelines.nlp import labels
+from pipelines.nlp import builders, labels
 from pipelines.nlp.entities import extract_entities
 from pipelines.nlp.events import code_events
 
-_ACTOR_FIELDS = ("name", "code", "country_code", "type_code")
-_LOCATION_FIELDS = ("name", "country_code", "lat", "lon")
+_ACTOR_FIELDS = builders.field_names("Actor")
+_LOCATION_FIELDS = builders.field_names("Location")
 
 
 def article_text(article: dict) -> str:
@@ -32,20 +32,20 @@ def annotated_record(
     """The AnnotatedArticle record of one article, from the doc of its article_text."""
     if doc.text != article_text(article):
         raise ValueError(f"doc text is not article_text() of article {article['id']!r}: offsets would be wrong")
-    return {
-        "article_id": article["id"],
-        "url": article["url"],
-        "source": article["source"],
-        "title": article.get("title") or "",
-        "published_at": article.get("published_at"),
-        "processed_at": processed_at,
-        "language": article.get("language"),
-        "entities": extract_entities(doc),
-        "events": code_events(doc, article_id=article["id"], published_at=article.get("published_at")),
-        "model": model,
-        "pipeline_version": pipeline_version,
-        "origin": origin,
-    }
+    return builders.annotated_article(
+        article_id=article["id"],
+        url=article["url"],
+        source=article["source"],
+        title=article.get("title") or "",
+        published_at=article.get("published_at"),
+        processed_at=processed_at,
+        language=article.get("language"),
+        entities=extract_entities(doc),
+        events=code_events(doc, article_id=article["id"], published_at=article.get("published_at")),
+        model=model,
+        pipeline_version=pipeline_version,
+        origin=origin,
+    )
 
 
 def event_rows(annotated: dict) -> list[dict]:
@@ -57,33 +57,34 @@ def event_rows(annotated: dict) -> list[dict]:
 
 
 def _event_row(annotated: dict, event: dict) -> dict:
-    row = {
-        "event_id": event["event_id"],
-        "article_id": annotated["article_id"],
-        "url": annotated["url"],
-        "source": annotated["source"],
-        "published_at": annotated["published_at"],
-        "event_date": event["event_date"],
-        "event_code": event["event_code"],
-        "event_root_code": event["event_root_code"],
-        "plover_type": event.get("plover_type"),
-        "quad_class": event["quad_class"],
-        "goldstein": event["goldstein"],
-        "sentence": event["sentence"],
-        "confidence": event["confidence"],
-        "title": annotated.get("title"),
-        "trigger": event.get("trigger"),
-        "event_description": labels.cameo_description(event["event_code"]),
-        "event_root_description": labels.cameo_description(event["event_root_code"]),
-        "quad_class_name": labels.quad_class_name(event["quad_class"]),
-    }
+    flat = {}
     for role in ("actor1", "actor2"):
-        row.update(_flatten(role, event[role], _ACTOR_FIELDS))
-        row[f"{role}_country_name"] = labels.country_name(row[f"{role}_country_code"])
-        row[f"{role}_type_name"] = labels.actor_type_name(row[f"{role}_type_code"])
-    row.update(_flatten("location", event["location"], _LOCATION_FIELDS))
-    row["location_country_name"] = labels.country_name(row["location_country_code"])
-    return row
+        flat.update(_flatten(role, event[role], _ACTOR_FIELDS))
+        flat[f"{role}_country_name"] = labels.country_name(flat[f"{role}_country_code"])
+        flat[f"{role}_type_name"] = labels.actor_type_name(flat[f"{role}_type_code"])
+    flat.update(_flatten("location", event["location"], _LOCATION_FIELDS))
+    flat["location_country_name"] = labels.country_name(flat["location_country_code"])
+    return builders.event_row(
+        event_id=event["event_id"],
+        article_id=annotated["article_id"],
+        url=annotated["url"],
+        source=annotated["source"],
+        published_at=annotated["published_at"],
+        event_date=event["event_date"],
+        event_code=event["event_code"],
+        event_root_code=event["event_root_code"],
+        plover_type=event.get("plover_type"),
+        quad_class=event["quad_class"],
+        goldstein=event["goldstein"],
+        sentence=event["sentence"],
+        confidence=event["confidence"],
+        title=annotated.get("title"),
+        trigger=event.get("trigger"),
+        event_description=labels.cameo_description(event["event_code"]),
+        event_root_description=labels.cameo_description(event["event_root_code"]),
+        quad_class_name=labels.quad_class_name(event["quad_class"]),
+        **flat,
+    )
 
 
 def _flatten(prefix: str, record: dict | None, fields: tuple[str, ...]) -> dict:
