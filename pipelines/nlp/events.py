@@ -24,11 +24,9 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 import yaml
-from dateutil import parser as date_parser
-from dateutil.relativedelta import relativedelta, weekday as relative_weekday
 from spacy.tokens import Doc, Span, Token
 
-from pipelines.nlp import builders, places
+from pipelines.nlp import builders, dates, places
 from pipelines.nlp.plover import plover_type
 from pipelines.nlp.entities import ArticleEntities, ArticleEntity, article_entities, role_type
 
@@ -82,13 +80,6 @@ _RELATIVE_TAGS = frozenset({"WP", "WDT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SCORE = re.compile(r"\b\d{1,2}\s?[-\u2013]\s?\d{1,2}\b")
 _RESULT_VERBS = frozenset({"beat", "defeat", "win", "lose", "draw", "thrash", "edge"})
-_MONTH_DAY = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?"
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -173,7 +164,7 @@ class _Trigger:
 def code_events(doc: Doc, *, article_id: str, published_at: str | None) -> list[dict]:
     """Event records for every coded event of the doc, one per distinct event id, in text order."""
     entities = article_entities(doc)
-    context = _ArticleContext(doc, entities, _published_date(published_at))
+    context = _ArticleContext(doc, entities, dates.published_date(published_at))
     events: dict[str, dict] = {}
     sentences = list(doc.sents)
     sports = [_is_sports(sentence) for sentence in sentences]
@@ -304,15 +295,6 @@ class _ArticleContext:
         """Antecedent of "he"/"she": the nearest person mentioned before it."""
         position = bisect.bisect_left(self.person_starts, token.i)
         return self.entities.by_token[self.person_starts[position - 1]] if position else None
-
-
-def _published_date(published_at: str | None) -> dt.date | None:
-    if not published_at:
-        return None
-    try:
-        return date_parser.isoparse(published_at).date()
-    except (ValueError, OverflowError):
-        return None
 
 
 _SPORTS_ARTICLE_SHARE = 0.4
@@ -641,12 +623,12 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     civilians_place = trigger_place or _place_after(trigger, sentence, context)
     actors2 = [_in_place_of_event(actor, civilians_place, True, civilians=True) if civilians_place else
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
-    event_date = _event_date(trigger, sentence, context.published)
+    when = dates.event_date(trigger.clause, sentence, context.published)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2):
         events.append(
             _event_record(
-                article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, event_date
+                article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, when
             )
         )
     return events
@@ -1240,73 +1222,6 @@ def _gazetteer_place(token: Token) -> dict | None:
     return builders.location(name=place.name, country_code=place.country_code, lat=place.lat, lon=place.lon)
 
 
-def _event_date(trigger: _Trigger, sentence: Span, published: dt.date | None) -> str | None:
-    """The date a time expression of the sentence names, else the publication date."""
-    dates = _date_entities(sentence)
-    dates.sort(key=lambda entity: not _attached_to(entity.root, trigger.clause))
-    for entity in dates:
-        resolved = resolve_date(entity.text, published)
-        if resolved is not None:
-            return resolved.isoformat()
-    return published.isoformat() if published else None
-
-
-def _date_entities(sentence: Span) -> list[Span]:
-    """The DATE entities inside `sentence`, read from its own tokens: `Span.ents` rebuilds every entity of the doc
-    on each call, which made coding quadratic in article length (issue 10: 195,000 characters took minutes)."""
-    doc, dates, start = sentence.doc, [], None
-    for token in sentence:
-        if start is not None and token.ent_iob_ != "I":
-            dates.append(Span(doc, start, token.i, label="DATE"))
-            start = None
-        if token.ent_iob_ == "B" and token.ent_type_ == "DATE":
-            start = token.i
-    if start is not None and (sentence.end == len(doc) or doc[sentence.end].ent_iob_ != "I"):
-        dates.append(Span(doc, start, sentence.end, label="DATE"))
-    return dates
-
-
-def _attached_to(token: Token, clause: Token) -> bool:
-    return clause.i in (token.head.i, token.head.head.i)
-
-
-def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
-    """Calendar date of a news time expression ("yesterday", "on Monday", "March 3") or None."""
-    lower = text.lower()
-    if _MONTH_DAY.search(lower):
-        return _absolute_date(text, published)
-    if published is None:
-        return None
-    if "yesterday" in lower:
-        return published - dt.timedelta(days=1)
-    if "today" in lower or "tonight" in lower or "this morning" in lower:
-        return published
-    if "tomorrow" in lower:
-        return published + dt.timedelta(days=1)
-    for index, name in enumerate(_WEEKDAYS):
-        if name in lower:
-            if "next" in lower:
-                return published + relativedelta(days=1, weekday=relative_weekday(index)(+1))
-            back = published - dt.timedelta(days=1) if "last" in lower else published
-            return back + relativedelta(weekday=relative_weekday(index)(-1))
-    return None
-
-
-def _absolute_date(text: str, published: dt.date | None) -> dt.date | None:
-    """A month-and-day date; without a year it is the latest such day not after publication."""
-    has_year = bool(_YEAR.search(text))
-    if not has_year and published is None:
-        return None
-    default = dt.datetime(published.year if published else 2000, 1, 1)
-    try:
-        parsed = date_parser.parse(text, default=default, fuzzy=True).date()
-    except (ValueError, OverflowError):
-        return None
-    if not has_year and parsed > published + dt.timedelta(days=1):
-        parsed = parsed.replace(year=parsed.year - 1)
-    return parsed
-
-
 def _event_record(
     article_id: str,
     sentence: Span,
@@ -1316,7 +1231,7 @@ def _event_record(
     actor2: Actor | None,
     location: dict | None,
     location_in_sentence: bool,
-    event_date: str | None,
+    when: dates.EventDate,
 ) -> dict:
     lexicon = trigger_lexicon()
     root = code[:2]
@@ -1330,7 +1245,9 @@ def _event_record(
         actor1=actor1.as_record() if actor1 else None,
         actor2=actor2.as_record() if actor2 else None,
         location=location,
-        event_date=event_date,
+        event_date=when.date,
+        event_date_precision=when.precision,
+        background=when.background,
         sentence=sentence.text.rstrip(),
         sentence_start=sentence.start_char,
         trigger=trigger.word.text,

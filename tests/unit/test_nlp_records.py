@@ -150,7 +150,7 @@ def test_sentence_cuts_prefer_punctuation_then_whitespace_and_isolate_a_giant_to
 
 def test_date_entities_of_a_sentence_are_those_span_ents_gives(nlp):
     """The coder reads a sentence's dates from its tokens (Span.ents rebuilt the whole doc's entities per event)."""
-    from pipelines.nlp.events import _date_entities
+    from pipelines.nlp.dates import date_entities as _date_entities
 
     doc = nlp(article_text(ARTICLE))
     for sentence in doc.sents:
