@@ -37,7 +37,8 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: list[str],
           total: int | None = None) -> None:
     records = pipeline | "ReadArticles" >> ReadArticleFiles(inputs)
     parsed = records | "ParseArticles" >> ParseArticles(options.limits())
-    annotated = parsed["articles"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes)
+    annotated = parsed["articles"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes,
+                                                        **options.event_selection())
     articles = annotated["annotated"] | "DropReceipts" >> beam.Values() | "CountAnnotated" >> CountDurable()
     if output.endswith(".avro"):
         articles | "WriteAvro" >> beam.io.WriteToAvro(output, schemas.schema(schemas.ANNOTATED_ARTICLE),
