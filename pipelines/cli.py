@@ -112,6 +112,8 @@ def _UNDERSCORE_ALIASES() -> dict[str, str]:
 
 def _click_option(action: argparse.Action) -> click.Option:
     dashed = [name for name in action.option_strings if "_" not in name] or action.option_strings
+    if isinstance(action, argparse._StoreTrueAction):
+        return click.Option([*dashed, action.dest], is_flag=True, default=False, help=action.help)
     kind = click.Choice(action.choices) if action.choices else {int: click.INT, float: click.FLOAT}.get(action.type, click.STRING)
     return click.Option([*dashed, action.dest], type=kind, default=action.default, show_default=action.default is not None,
                         help=action.help)
