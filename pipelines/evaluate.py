@@ -211,15 +211,18 @@ def plover_of(event: dict) -> str | None:
 
 
 def code_texts(nlp, texts: list[str], published_at: str = "2020-01-01T00:00:00Z") -> list[list[dict]]:
-    """Event records of each text, coded as a one-sentence article."""
-    return [emitted_mentions(doc, f"gold-{i}", published_at) for i, doc in enumerate(nlp.pipe(texts, batch_size=64))]
+    """Event records of each text, coded as a one-sentence article. These gold sets have no publication dates
+    (`published_at` is a stand-in) and code historical events ("massacred ... in 1995"), so background is kept."""
+    return [emitted_mentions(doc, f"gold-{i}", published_at, include_background=True)
+            for i, doc in enumerate(nlp.pipe(texts, batch_size=64))]
 
 
-def emitted_mentions(doc, article_id: str, published_at: str | None) -> list[dict]:
+def emitted_mentions(doc, article_id: str, published_at: str | None, include_background: bool = False) -> list[dict]:
     """The events the pipeline emits for a doc (merged, calibrated, background left out), once per mention sentence."""
     from pipelines.nlp.records import article_events, mention_events, selected_events
 
-    events = selected_events(article_events(doc, article_id=article_id, published_at=published_at))
+    events = selected_events(article_events(doc, article_id=article_id, published_at=published_at),
+                             include_background=include_background)
     return [mention for event in events for mention in mention_events(event)]
 
 

@@ -44,8 +44,9 @@ _REPORTING = frozenset({"say", "tell", "report", "announce", "claim", "add", "st
 _PREFIXES = re.compile(r"^(?:on|in|at|during|since|from|by|around|about|of|the|this past|the past|earlier|early|"
                        r"late|later|mid-?|the end of|the beginning of|the start of|the middle of)\s*", re.IGNORECASE)
 _SUFFIXES = re.compile(r"(?:'s|’s)$")
-_DURATION = re.compile(r"^(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a few|many|"
-                       r"some|\w+-)\s*(?:hours?|days?|weeks?|months?|years?|decades?)\b", re.IGNORECASE)
+_DURATION = re.compile(r"^(?!(?:last|next|this|that|past|previous|coming|recent)\b)(?:a few|[\w-]+)\s+"
+                       r"(?:hours?|days?|weeks?|months?|years?|decades?)\b", re.IGNORECASE)
+"""A length of time ("fifteen years", "a few days"), not a date, unless it ends in "ago"."""
 _SEASON_RANGE = re.compile(r"\b\d{4}\s*[-–/]\s*\d{2}\b")
 _HAS_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -77,8 +78,9 @@ def event_date(clause: Token, sentence: Span, published: dt.date | None) -> Even
         resolved = resolve(entity.text, published, future=future)
         if resolved is not None:
             day, precision = resolved
-            background = _long_before(day, precision, published) or (
-                precision == "year" and "earlier" in entity.text.lower() and not future)
+            # only a date of the event's own clause makes it background: "the August 13 accord" dates the accord
+            background = _attached_to(entity.root, clause) and (_long_before(day, precision, published) or (
+                precision == "year" and "earlier" in entity.text.lower() and not future))
             return EventDate(day.isoformat(), precision, background or is_past_perfect_background(clause))
     return EventDate(published.isoformat() if published else None, "day", is_past_perfect_background(clause))
 
