@@ -94,7 +94,7 @@ def main(log_level, log_format, debug):
 
 KAFKA_CONNECTION = ("kafka_bootstrap_servers", "security_protocol", "sasl_mechanism", "sasl_username", "ssl_cafile")
 ANNOTATION = ("model", "language_models", "languages", "batch_size", "annotate_processes", "allow_partial",
-              "max_message_bytes", "max_body_chars")
+              "max_message_bytes", "max_body_chars", "include_background", "min_confidence")
 
 
 def _eventwire_actions() -> list[argparse.Action]:

@@ -3,6 +3,11 @@
 Events cluster when they share the cluster key: the event date's bucket (`bucket_days` wide,
 counted from 1970-01-01), actor1 code, actor2 code, CAMEO root code and location country.
 
+An article's Event already merges that article's mentions of one event (its `mentions` count, 1 in records
+written before mentions were merged), so `num_mentions` adds up the events' `mentions`: sentences reporting the
+event across all articles, as before the merge, when each such sentence was its own event. Means (Goldstein,
+confidence) are per event, each article's event counted once however often the article repeats it.
+
 A batch run writes each cluster once with every article and event id (`cluster_record`). A stream publishes
 updates (`cluster_updates`): the totals so far plus only the ids this update added (`delta` true), at most
 MAX_IDS_PER_UPDATE per message, more in further messages. Re-publishing every id on every update cost n^2/2
@@ -56,6 +61,8 @@ class Mention:
     article_id: str
     source: str
     published_at: str | None
+    mentions: int = 1
+    """Sentences of its article that report the event."""
 
 
 def mentions(annotated: dict, bucket_days: int):
@@ -63,7 +70,7 @@ def mentions(annotated: dict, bucket_days: int):
     for event in annotated["events"]:
         yield cluster_key(event, bucket_days), Mention(
             event["event_id"], event["event_code"], event["quad_class"], event["goldstein"], event["confidence"],
-            annotated["article_id"], annotated["source"], annotated["published_at"])
+            annotated["article_id"], annotated["source"], annotated["published_at"], event.get("mentions") or 1)
 
 
 def merge_mentions(mentions_by_event: list[dict]) -> dict:
@@ -93,6 +100,8 @@ class ClusterTotals:
     confidence_sum: float = 0.0
     first_seen: str | None = None
     last_seen: str | None = None
+    mention_count: int = 0
+    """Sum of the events' mentions (sentences); len(event_ids) is the number of events."""
 
 
 def add_mentions(totals: ClusterTotals | None, mentions_by_event: dict) -> tuple[ClusterTotals, list[Mention]]:
@@ -107,6 +116,7 @@ def add_mentions(totals: ClusterTotals | None, mentions_by_event: dict) -> tuple
         totals.quad_classes[mention.quad_class] += 1
         totals.goldstein_sum += mention.goldstein
         totals.confidence_sum += mention.confidence
+        totals.mention_count += mention.mentions
         if mention.published_at:
             totals.first_seen = min(filter(None, (totals.first_seen, mention.published_at)))
             totals.last_seen = max(filter(None, (totals.last_seen, mention.published_at)))
@@ -127,7 +137,7 @@ def cluster_fields(key: tuple, totals: ClusterTotals) -> dict:
         "event_code": most_common_lowest(totals.event_codes),
         "quad_class": most_common_lowest(totals.quad_classes),
         "goldstein": round(totals.goldstein_sum / count, 3),
-        "num_mentions": count,
+        "num_mentions": totals.mention_count,
         "num_sources": len(totals.sources),
         "num_articles": len(totals.article_ids),
         "first_seen": totals.first_seen,

@@ -22,7 +22,8 @@ from pipelines import schemas
 from pipelines.outputs import event_rows_of
 
 FORMATS = ("csv", "parquet", "jsonl")
-_ARROW_TYPES = {"string": pa.string(), "double": pa.float64(), "int": pa.int32(), "long": pa.int64()}
+_ARROW_TYPES = {"string": pa.string(), "double": pa.float64(), "int": pa.int32(), "long": pa.int64(),
+                "boolean": pa.bool_()}
 
 
 def columns() -> list[str]:

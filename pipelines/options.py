@@ -59,6 +59,11 @@ class EventwireOptions(PipelineOptions):
                                 help="largest raw input message, and largest message published (key + value + "
                                      "headers); keep it at or below the topics' max.message.bytes")
         processing.add_argument("--max_body_chars", "--max-body-chars", type=int, default=Limits.max_body_chars)
+        processing.add_argument("--include_background", "--include-background", action="store_true", default=False,
+                                help="also emit background events (dated over two months before publication, or told "
+                                     "in the past perfect), flagged background=true")
+        processing.add_argument("--min_confidence", "--min-confidence", type=float, default=0.0,
+                                help="emit only events whose calibrated confidence is at least this (0..1)")
         processing.add_argument("--languages", default="en",
                                 help="comma-separated languages to annotate (each needs a model); others are dead-lettered")
         processing.add_argument("--until_idle", "--until-idle", type=float, default=None,
@@ -77,6 +82,10 @@ class EventwireOptions(PipelineOptions):
     def models_by_language(self) -> dict[str, str]:
         pairs = (item.split("=", 1) for item in self.language_models.split(",") if "=" in item)
         return {primary_code(code): model.strip() for code, model in pairs}
+
+    def event_selection(self) -> dict:
+        """Which coded events are emitted: Annotate's include_background and min_confidence."""
+        return {"include_background": self.include_background, "min_confidence": self.min_confidence}
 
     def limits(self) -> Limits:
         return Limits(self.max_message_bytes, self.max_body_chars, self.accepted_languages())

@@ -128,7 +128,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: BackfillIn
     articles = parsed["articles"] | "SkipCompletePartitions" >> beam.ParDo(_SkipCompletePartitions(complete), changed)
     deduplicated = articles | "Deduplicate" >> Deduplicate(whole_input=True)
     annotated = deduplicated["unique"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes,
-                                                        options.allow_partial)
+                                                        options.allow_partial, **options.event_selection())
     new_records = annotated["annotated"] | "DropReceipts" >> beam.Values() | "CountAnnotated" >> CountDurable()
     records = (new_records, changes[KEPT]) | "NewAndKept" >> beam.Flatten()
     records | "WriteArticles" >> WriteDatePartitionedAvro(articles_folder, schemas.ANNOTATED_ARTICLE, "article_id",

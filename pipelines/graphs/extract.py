@@ -38,7 +38,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions, inputs: list[str],
     records = pipeline | "ReadArticles" >> ReadArticleFiles(inputs)
     parsed = records | "ParseArticles" >> ParseArticles(options.limits())
     annotated = parsed["articles"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes,
-                                                        options.allow_partial)
+                                                        options.allow_partial, **options.event_selection())
     articles = annotated["annotated"] | "DropReceipts" >> beam.Values() | "CountAnnotated" >> CountDurable()
     if output.endswith(".avro"):
         articles | "WriteAvro" >> beam.io.WriteToAvro(output, schemas.schema(schemas.ANNOTATED_ARTICLE),

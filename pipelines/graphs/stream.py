@@ -37,7 +37,7 @@ def build(pipeline: beam.Pipeline, options: EventwireOptions) -> None:
     parsed = records | "ParseArticles" >> ParseArticles(options.limits())
     deduplicated = parsed["articles"] | "Deduplicate" >> Deduplicate(options.dedup_ttl_seconds, options.output)
     annotated = deduplicated["unique"] | "Annotate" >> Annotate(options.model, options.batch_size, options.annotate_processes,
-                                                        options.allow_partial)
+                                                        options.allow_partial, **options.event_selection())
 
     published = annotated["annotated"] | "PublishAnnotated" >> beam.ParDo(PublishToKafka(
         kafka, options.annotated_topic, avro_message(schemas.ANNOTATED_ARTICLE, "article_id"), options.max_message_bytes,

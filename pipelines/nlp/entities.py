@@ -18,7 +18,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from pipelines.nlp import places
+from pipelines.nlp import builders, places
 from pipelines.nlp.data_tables import tsv_rows
 
 NAMED_LABELS = frozenset(
@@ -110,16 +110,9 @@ class ArticleEntity(_EntityFacts):
 
     def as_record(self) -> dict:
         """The Entity record of schemas/annotated_article.avsc."""
-        return {
-            "text": self.text,
-            "label": self.label,
-            "canonical": self.canonical,
-            "country_code": self.country_code,
-            "lat": self.lat,
-            "lon": self.lon,
-            "count": self.count,
-            "start_char": self.start_char,
-        }
+        return builders.entity(text=self.text, label=self.label, canonical=self.canonical,
+                               country_code=self.country_code, lat=self.lat, lon=self.lon, count=self.count,
+                               start_char=self.start_char)
 
 
 @dataclass

@@ -24,11 +24,9 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 import yaml
-from dateutil import parser as date_parser
-from dateutil.relativedelta import relativedelta, weekday as relative_weekday
 from spacy.tokens import Doc, Span, Token
 
-from pipelines.nlp import places
+from pipelines.nlp import builders, dates, places
 from pipelines.nlp.plover import plover_type
 from pipelines.nlp.entities import ArticleEntities, ArticleEntity, article_entities, role_type
 
@@ -82,13 +80,6 @@ _RELATIVE_TAGS = frozenset({"WP", "WDT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SCORE = re.compile(r"\b\d{1,2}\s?[-\u2013]\s?\d{1,2}\b")
 _RESULT_VERBS = frozenset({"beat", "defeat", "win", "lose", "draw", "thrash", "edge"})
-_MONTH_DAY = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?"
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -157,7 +148,7 @@ class Actor:
         return replace(self, code=country + (self.type_code or ""), country_code=country)
 
     def as_record(self) -> dict:
-        return {"name": self.name, "code": self.code, "country_code": self.country_code, "type_code": self.type_code}
+        return builders.actor(name=self.name, code=self.code, country_code=self.country_code, type_code=self.type_code)
 
 
 @dataclass(frozen=True)
@@ -189,7 +180,7 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
     of at most PARTIAL_CONFIDENCE."""
     entities = article_entities(doc)
     partial = _allow_partial_default if allow_partial is None else allow_partial
-    context = _ArticleContext(doc, entities, _published_date(published_at), allow_partial=partial)
+    context = _ArticleContext(doc, entities, dates.published_date(published_at), allow_partial=partial)
     events: dict[str, dict] = {}
     sentences = list(doc.sents)
     sports = [_is_sports(sentence) for sentence in sentences]
@@ -321,15 +312,6 @@ class _ArticleContext:
         """Antecedent of "he"/"she": the nearest person mentioned before it."""
         position = bisect.bisect_left(self.person_starts, token.i)
         return self.entities.by_token[self.person_starts[position - 1]] if position else None
-
-
-def _published_date(published_at: str | None) -> dt.date | None:
-    if not published_at:
-        return None
-    try:
-        return date_parser.isoparse(published_at).date()
-    except (ValueError, OverflowError):
-        return None
 
 
 _SPORTS_ARTICLE_SHARE = 0.4
@@ -661,7 +643,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     civilians_place = trigger_place or _place_after(trigger, sentence, context)
     actors2 = [_in_place_of_event(actor, civilians_place, True, civilians=True) if civilians_place else
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
-    event_date = _event_date(trigger, sentence, context.published)
+    when = dates.event_date(trigger.clause, sentence, context.published)
     events = []
     unknown_doer = _names_unknown_doer(subjects, lexicon)
     for actor1, actor2 in _pairs(actors1, actors2):
@@ -671,7 +653,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         if partial and not context.allow_partial:
             continue
         record = _event_record(
-            article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, event_date
+            article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, when
         )
         if partial:
             record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)
@@ -1335,7 +1317,7 @@ def _place_after(trigger: _Trigger, sentence: Span, context: _ArticleContext) ->
 
 
 def _location_of(entity: ArticleEntity) -> dict:
-    return {"name": entity.canonical, "country_code": entity.country_code, "lat": entity.lat, "lon": entity.lon}
+    return builders.location(name=entity.canonical, country_code=entity.country_code, lat=entity.lat, lon=entity.lon)
 
 
 def _gazetteer_place(token: Token) -> dict | None:
@@ -1344,74 +1326,7 @@ def _gazetteer_place(token: Token) -> dict | None:
     place = places.resolve_place(" ".join(word.text for word in words))
     if place is None or place.country_code is None:
         return None
-    return {"name": place.name, "country_code": place.country_code, "lat": place.lat, "lon": place.lon}
-
-
-def _event_date(trigger: _Trigger, sentence: Span, published: dt.date | None) -> str | None:
-    """The date a time expression of the sentence names, else the publication date."""
-    dates = _date_entities(sentence)
-    dates.sort(key=lambda entity: not _attached_to(entity.root, trigger.clause))
-    for entity in dates:
-        resolved = resolve_date(entity.text, published)
-        if resolved is not None:
-            return resolved.isoformat()
-    return published.isoformat() if published else None
-
-
-def _date_entities(sentence: Span) -> list[Span]:
-    """The DATE entities inside `sentence`, read from its own tokens: `Span.ents` rebuilds every entity of the doc
-    on each call, which made coding quadratic in article length (issue 10: 195,000 characters took minutes)."""
-    doc, dates, start = sentence.doc, [], None
-    for token in sentence:
-        if start is not None and token.ent_iob_ != "I":
-            dates.append(Span(doc, start, token.i, label="DATE"))
-            start = None
-        if token.ent_iob_ == "B" and token.ent_type_ == "DATE":
-            start = token.i
-    if start is not None and (sentence.end == len(doc) or doc[sentence.end].ent_iob_ != "I"):
-        dates.append(Span(doc, start, sentence.end, label="DATE"))
-    return dates
-
-
-def _attached_to(token: Token, clause: Token) -> bool:
-    return clause.i in (token.head.i, token.head.head.i)
-
-
-def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
-    """Calendar date of a news time expression ("yesterday", "on Monday", "March 3") or None."""
-    lower = text.lower()
-    if _MONTH_DAY.search(lower):
-        return _absolute_date(text, published)
-    if published is None:
-        return None
-    if "yesterday" in lower:
-        return published - dt.timedelta(days=1)
-    if "today" in lower or "tonight" in lower or "this morning" in lower:
-        return published
-    if "tomorrow" in lower:
-        return published + dt.timedelta(days=1)
-    for index, name in enumerate(_WEEKDAYS):
-        if name in lower:
-            if "next" in lower:
-                return published + relativedelta(days=1, weekday=relative_weekday(index)(+1))
-            back = published - dt.timedelta(days=1) if "last" in lower else published
-            return back + relativedelta(weekday=relative_weekday(index)(-1))
-    return None
-
-
-def _absolute_date(text: str, published: dt.date | None) -> dt.date | None:
-    """A month-and-day date; without a year it is the latest such day not after publication."""
-    has_year = bool(_YEAR.search(text))
-    if not has_year and published is None:
-        return None
-    default = dt.datetime(published.year if published else 2000, 1, 1)
-    try:
-        parsed = date_parser.parse(text, default=default, fuzzy=True).date()
-    except (ValueError, OverflowError):
-        return None
-    if not has_year and parsed > published + dt.timedelta(days=1):
-        parsed = parsed.replace(year=parsed.year - 1)
-    return parsed
+    return builders.location(name=place.name, country_code=place.country_code, lat=place.lat, lon=place.lon)
 
 
 def _event_record(
@@ -1423,26 +1338,28 @@ def _event_record(
     actor2: Actor | None,
     location: dict | None,
     location_in_sentence: bool,
-    event_date: str | None,
+    when: dates.EventDate,
 ) -> dict:
     lexicon = trigger_lexicon()
     root = code[:2]
-    return {
-        "event_id": event_id(article_id, sentence.start_char, code, actor1, actor2),
-        "event_code": code,
-        "event_root_code": root,
-        "plover_type": plover_type(code),
-        "quad_class": lexicon.quad_class_by_root[root],
-        "goldstein": lexicon.goldstein.get(code, lexicon.goldstein[root]),
-        "actor1": actor1.as_record() if actor1 else None,
-        "actor2": actor2.as_record() if actor2 else None,
-        "location": location,
-        "event_date": event_date,
-        "sentence": sentence.text.rstrip(),
-        "sentence_start": sentence.start_char,
-        "trigger": trigger.word.text,
-        "confidence": _confidence(trigger, code, actor1, actor2, location_in_sentence),
-    }
+    return builders.event(
+        event_id=event_id(article_id, sentence.start_char, code, actor1, actor2),
+        event_code=code,
+        event_root_code=root,
+        plover_type=plover_type(code),
+        quad_class=lexicon.quad_class_by_root[root],
+        goldstein=lexicon.goldstein.get(code, lexicon.goldstein[root]),
+        actor1=actor1.as_record() if actor1 else None,
+        actor2=actor2.as_record() if actor2 else None,
+        location=location,
+        event_date=when.date,
+        event_date_precision=when.precision,
+        background=when.background,
+        sentence=sentence.text.rstrip(),
+        sentence_start=sentence.start_char,
+        trigger=trigger.word.text,
+        confidence=_confidence(trigger, code, actor1, actor2, location_in_sentence),
+    )
 
 
 def event_id(article_id: str, sentence_start: int, code: str, actor1: Actor | None, actor2: Actor | None) -> str:

@@ -29,7 +29,7 @@ from pipelines.devtools import stage_log
 from pipelines.articles import dead_letter, utc_now
 from pipelines.nlp.model import load_nlp, model_id
 from pipelines.nlp.events import set_allow_partial
-from pipelines.nlp.records import annotated_record, article_text
+from pipelines.nlp.records import annotated_record, article_text, with_selected_events
 from pipelines.transforms.parse import DEAD_LETTERS
 
 LOG = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class Annotator:
         receipt, article = item
         try:
             return receipt, annotated_record(doc, article, model=self.model_id, pipeline_version=__version__,
-                                             processed_at=utc_now(), origin=receipt.origin())
+                                             processed_at=utc_now(), origin=receipt.origin(), include_background=True)
         except Exception as err:  # noqa: BLE001
             return self._failure(item, err)
 
@@ -109,9 +109,10 @@ class _AnnotatorPool:
 
 
 class _AnnotateInBatches(beam.DoFn):
-    def __init__(self, model_name: str, batch_size: int, processes: int, shared: Shared, allow_partial: bool = False):
+    def __init__(self, model_name: str, batch_size: int, processes: int, shared: Shared, selection: dict,
+                 allow_partial: bool = False):
         self._model_name, self._batch_size, self._processes, self._shared = model_name, batch_size, processes, shared
-        self._allow_partial = allow_partial
+        self._selection, self._allow_partial = selection, allow_partial
         self.annotated = counters.counter(counters.ANNOTATED_BY_MODEL)
         self.events = counters.counter(counters.EVENTS)
         self.entities = counters.counter(counters.ENTITIES)
@@ -148,6 +149,7 @@ class _AnnotateInBatches(beam.DoFn):
             if isinstance(outcome, AnnotationFailure):
                 yield beam.pvalue.TaggedOutput(DEAD_LETTERS, WindowedValue(self._dead_letter(outcome), timestamp, [window]))
             else:
+                outcome = outcome[0], with_selected_events(outcome[1], **self._selection)
                 self._count(outcome[1])
                 yield WindowedValue(outcome, timestamp, [window])
 
@@ -169,15 +171,19 @@ class _AnnotateInBatches(beam.DoFn):
 
 
 class Annotate(beam.PTransform):
-    """Outputs `annotated` ((receipt, AnnotatedArticle)) and `dead_letters`."""
+    """Outputs `annotated` ((receipt, AnnotatedArticle)) and `dead_letters`. Background events are left out unless
+    include_background (then kept, flagged), and so are events with confidence below min_confidence."""
 
-    def __init__(self, model_name: str, batch_size: int = 32, processes: int = 1, allow_partial: bool = False):
+    def __init__(self, model_name: str, batch_size: int = 32, processes: int = 1, allow_partial: bool = False, *,
+                 include_background: bool = False, min_confidence: float = 0.0):
         super().__init__()
         self._model_name, self._batch_size, self._processes = model_name, batch_size, processes
         self._allow_partial = allow_partial
+        self._selection = {"include_background": include_background, "min_confidence": min_confidence}
 
     def expand(self, articles):
         outputs = articles | "Annotate" >> beam.ParDo(
-            _AnnotateInBatches(self._model_name, self._batch_size, self._processes, Shared(), self._allow_partial)
+            _AnnotateInBatches(self._model_name, self._batch_size, self._processes, Shared(), self._selection,
+                               self._allow_partial)
         ).with_outputs(DEAD_LETTERS, main="annotated")
         return {"annotated": outputs.annotated, DEAD_LETTERS: outputs[DEAD_LETTERS]}

@@ -127,3 +127,14 @@ def test_a_burst_of_new_mentions_is_split_into_messages_under_the_limit():
     assert all(len(schemas.encode_single_object(u, "event_cluster")) < 300_000 for u in updates)
     assert all(u["num_mentions"] == 1_200 for u in updates)
     assert add_mentions(totals, merged)[1] == []  # replayed: nothing new, no update
+
+
+def test_a_merged_event_counts_each_of_its_mentions_but_weighs_once_in_the_means():
+    merged = {**event("m1", confidence=0.9), "mentions": 3,
+              "mention_sentences": [{"start": 0, "end": 1}, {"start": 5, "end": 6}, {"start": 9, "end": 10}]}
+    other = event("m2", confidence=0.5)  # written before mentions were merged: no count, one mention
+    [cluster] = clusters_of([article("a1", "wire-1", "2020-03-02T08:00:00Z", merged),
+                             article("a2", "wire-2", "2020-03-02T09:00:00Z", other)]).values()
+    assert cluster["num_mentions"] == 4 and cluster["num_articles"] == 2 and len(cluster["event_ids"]) == 2
+    assert cluster["mean_confidence"] == 0.7
+    schemas.check(cluster, "event_cluster")

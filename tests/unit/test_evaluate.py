@@ -165,13 +165,13 @@ def test_a_hash_that_does_not_match_fails_loudly(tmp_path):
 
 
 def test_a_test_split_withholds_its_errors(tmp_path, monkeypatch):
-    import pipelines.nlp.events
+    import pipelines.evaluate
 
     class Texts:  # stands in for the spaCy pipeline; the coder below ignores the docs
         def pipe(self, texts, batch_size):
             return iter(texts)
 
-    monkeypatch.setattr(pipelines.nlp.events, "code_events", lambda doc, **_: [coded("11", "USA", "RUS", start=7)])
+    monkeypatch.setattr(pipelines.evaluate, "emitted_mentions", lambda doc, *_: [coded("11", "USA", "RUS", start=7)])
     for name, split in (("test.jsonl", "test"), ("dev.jsonl", "dev")):
         (tmp_path / split).mkdir()
         path, news = _write_realnews(tmp_path / split, name, "Made-up troops shelled a made-up town.")

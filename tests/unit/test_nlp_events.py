@@ -1,12 +1,11 @@
 """CAMEO event coding on the dependency parse: actors, codes, places, dates, and what is not an event."""
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from pipelines.nlp.events import code_events, resolve_date, trigger_lexicon
+from pipelines.nlp.events import code_events, trigger_lexicon
 from pipelines.nlp.model import load_nlp
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "annotated_article.avsc").read_text())
@@ -152,25 +151,6 @@ def test_yesterday_is_the_day_before_publication(code):
 def test_event_date_defaults_to_publication_date_or_none(code):
     assert only(code("Moscow condemned the decision."))["event_date"] == "2019-01-04"
     assert only(code("Moscow condemned the decision.", published_at=None))["event_date"] is None
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("yesterday", "2019-01-03"),
-        ("today", "2019-01-04"),
-        ("Monday", "2018-12-31"),
-        ("on Friday", "2019-01-04"),
-        ("last Friday", "2018-12-28"),
-        ("March 3", "2018-03-03"),
-        ("January 2", "2019-01-02"),
-        ("2 January 2020", "2020-01-02"),
-        ("last week", None),
-    ],
-)
-def test_resolve_date(text, expected):
-    resolved = resolve_date(text, dt.date(2019, 1, 4))
-    assert (resolved.isoformat() if resolved else None) == expected
 
 
 def test_sentence_offsets_and_schema_fields(nlp):

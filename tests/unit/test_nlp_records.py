@@ -150,9 +150,39 @@ def test_sentence_cuts_prefer_punctuation_then_whitespace_and_isolate_a_giant_to
 
 def test_date_entities_of_a_sentence_are_those_span_ents_gives(nlp):
     """The coder reads a sentence's dates from its tokens (Span.ents rebuilt the whole doc's entities per event)."""
-    from pipelines.nlp.events import _date_entities
+    from pipelines.nlp.dates import date_entities as _date_entities
 
     doc = nlp(article_text(ARTICLE))
     for sentence in doc.sents:
         assert [(e.start, e.end) for e in _date_entities(sentence)] == [
             (e.start, e.end) for e in sentence.ents if e.label_ == "DATE"]
+
+
+def test_mentions_of_one_event_in_headline_and_body_merge_into_one_record(nlp):
+    from pipelines.nlp.records import article_events, merge_key
+
+    article = {"id": "m1", "url": "u", "source": "s", "published_at": "2019-01-04T09:30:00Z",
+               "title": "Russia condemns Ukraine",
+               "body": "The weather in Moscow was mild. Russia condemned Ukraine on Friday. "
+                       "Russia also condemned Ukraine, officials said."}
+    text = article_text(article)
+    events = article_events(nlp(text), article_id="m1", published_at=article["published_at"])
+    condemn = [event for event in events if event["event_root_code"] == "11"]
+    assert len(condemn) == 1 and len({merge_key(event) for event in events}) == len(events)
+    [event] = condemn
+    assert event["mentions"] == 3 and event["sentence_start"] == 0
+    assert [text[m["start"]:m["end"]] for m in event["mention_sentences"]] == [
+        "Russia condemns Ukraine", "Russia condemned Ukraine on Friday.", "Russia also condemned Ukraine, officials said."]
+    from pipelines.nlp.events import code_events
+    first = code_events(nlp(text), article_id="m1", published_at=article["published_at"])[0]
+    assert event["event_id"] == first["event_id"]  # stable: the first mention's id
+
+
+def test_background_and_low_confidence_events_are_not_emitted_unless_asked(nlp):
+    from pipelines.nlp.records import selected_events
+
+    events = [{"background": True, "confidence": 0.9}, {"background": False, "confidence": 0.2},
+              {"background": False, "confidence": 0.6}]
+    assert selected_events(events) == events[1:]
+    assert selected_events(events, include_background=True) == events
+    assert selected_events(events, include_background=True, min_confidence=0.5) == [events[0], events[2]]

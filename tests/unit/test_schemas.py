@@ -10,6 +10,9 @@ from fastavro.validation import ValidationError
 from pipelines import schemas
 
 OLD_ANNOTATED_SCHEMA = Path(__file__).parent.parent / "fixtures" / "annotated_article.v0.avsc"
+V1_ANNOTATED_SCHEMA = OLD_ANNOTATED_SCHEMA.parent / "annotated_article.v1.avsc"
+V1_EVENT_ROW_SCHEMA = OLD_ANNOTATED_SCHEMA.parent / "event_row.v1.avsc"
+V1_EVENT_FIELDS = {f["name"] for f in json.loads(V1_ANNOTATED_SCHEMA.read_text())["fields"][8]["type"]["items"]["fields"]}
 
 ANNOTATED = {
     "article_id": "a1", "url": "https://x.org/1", "source": "Wire", "title": "t", "published_at": None,
@@ -20,7 +23,8 @@ ANNOTATED = {
                 "actor1": {"name": "Russian troops", "code": "RUSMIL", "country_code": "RUS", "type_code": "MIL"},
                 "actor2": None, "location": {"name": "Kyiv", "country_code": "UKR", "lat": 50.45, "lon": 30.52},
                 "event_date": "2020-01-01", "sentence": "Russian troops attacked Kyiv.", "sentence_start": 0,
-                "trigger": "attacked", "confidence": 0.8, "plover_type": "ASSAULT"}],
+                "trigger": "attacked", "confidence": 0.8, "plover_type": "ASSAULT", "event_date_precision": "day",
+                "background": False, "mentions": 2, "mention_sentences": [{"start": 0, "end": 29}, {"start": 31, "end": 60}]}],
     "model": "en_core_web_sm-3.8.0", "pipeline_version": "0.1.0",
     "origin": {"uri": "kafka://articles.raw", "partition": 0, "offset": 5},
 }
@@ -59,8 +63,8 @@ def test_failed_write_leaves_no_file(tmp_path):
 def test_file_written_with_the_previous_schema_reads_with_the_current_one(tmp_path):
     old_schema = fastavro.parse_schema(json.loads(OLD_ANNOTATED_SCHEMA.read_text()))
     old_record = {key: value for key, value in ANNOTATED.items() if key not in ("title", "origin")}
-    old_record["events"] = [{k: v for k, v in event.items() if k not in ("sentence_start", "trigger", "plover_type")}
-                            for event in ANNOTATED["events"]]
+    old_record["events"] = [{k: v for k, v in event.items() if k in V1_EVENT_FIELDS
+                             and k not in ("sentence_start", "trigger", "plover_type")} for event in ANNOTATED["events"]]
     path = tmp_path / "old.avro"
     with open(path, "wb") as out:
         fastavro.writer(out, old_schema, [old_record])
@@ -69,6 +73,28 @@ def test_file_written_with_the_previous_schema_reads_with_the_current_one(tmp_pa
     assert record["events"][0]["trigger"] == "" and record["events"][0]["sentence_start"] == 0
     assert record["events"][0]["plover_type"] is None
     schemas.check(record, schemas.ANNOTATED_ARTICLE)
+
+
+def test_files_written_before_merged_mentions_and_date_precision_read_with_the_current_schema(tmp_path):
+    old_schema = fastavro.parse_schema(json.loads(V1_ANNOTATED_SCHEMA.read_text()))
+    old_record = {**ANNOTATED, "events": [{k: v for k, v in event.items() if k in V1_EVENT_FIELDS}
+                                          for event in ANNOTATED["events"]]}
+    path = tmp_path / "v1.avro"
+    with open(path, "wb") as out:
+        fastavro.writer(out, old_schema, [old_record])
+    [record] = list(schemas.read_container(path, schemas.ANNOTATED_ARTICLE))
+    [event] = record["events"]
+    assert (event["event_date_precision"], event["background"], event["mentions"], event["mention_sentences"]) == (
+        "day", False, 1, [])
+    schemas.check(record, schemas.ANNOTATED_ARTICLE)
+    row_schema = fastavro.parse_schema(json.loads(V1_EVENT_ROW_SCHEMA.read_text()))
+    row = {name: None for name in (f["name"] for f in row_schema["fields"])}
+    row.update(event_id="e1", article_id="a1", event_code="190", event_root_code="19", quad_class=4, goldstein=-10.0,
+               sentence="s", confidence=0.5)
+    with open(tmp_path / "rows.avro", "wb") as out:
+        fastavro.writer(out, row_schema, [row])
+    [read_row] = list(schemas.read_container(tmp_path / "rows.avro", schemas.EVENT_ROW))
+    assert (read_row["event_date_precision"], read_row["background"], read_row["mentions"]) == ("day", False, 1)
 
 
 def test_dead_letter_written_before_payload_truncated_reads_with_the_current_schema(tmp_path):
