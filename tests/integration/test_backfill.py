@@ -78,7 +78,10 @@ def test_backfill_files_and_warc_into_date_partitions_and_rerun_changes_nothing(
     warc_ids = [i for ids in partitions.values() for i in ids if i.startswith("warc:")]
     assert len(warc_ids) == 1
     clusters = list(schemas.read_container(output / "event_clusters.avro"))
-    assert clusters and sum(c["num_mentions"] for c in clusters) == summary["events"]
+    events = [event for path in sorted((output / "articles").glob("date=*/*.avro"))
+              for record in schemas.read_container(path) for event in record["events"]]
+    assert len(events) == summary["events"]
+    assert clusters and sum(c["num_mentions"] for c in clusters) == sum(event["mentions"] for event in events)
     for cluster in clusters:
         schemas.check(cluster, "event_cluster")
     assert len(list(schemas.read_container(output / "dead_letters.avro"))) == 2
@@ -105,7 +108,9 @@ def test_resume_skips_complete_partitions(tmp_path):
     assert resumed["annotated"] == len(partitions[removed])
     assert resumed["skipped_complete"] == 295 - len(partitions[removed]) and resumed["balanced"]
     assert partition_records(output) == partitions
-    assert sum(c["num_mentions"] for c in schemas.read_container(output / "event_clusters.avro")) == first["events"]
+    mentions = sum(event["mentions"] for path in sorted((output / "articles").glob("date=*/*.avro"))
+                   for record in schemas.read_container(path) for event in record["events"])
+    assert sum(c["num_mentions"] for c in schemas.read_container(output / "event_clusters.avro")) == mentions
     assert sum(len(rows) for rows in event_rows_by_partition(output).values()) == first["events"]
 
 

@@ -11,16 +11,19 @@ from tests.integration.streaming import REPO, avro_records, committed_offsets, p
 
 pytestmark = pytest.mark.integration
 
-WAR = "Russian troops attacked Kyiv, shelled Kharkiv, bombed Odesa and raided Lviv on Monday."
+TOWNS = ("Kyiv", "Kharkiv", "Odesa", "Lviv", "Mariupol", "Dnipro", "Sumy")
+DAYS = [f"{day} January 2022" for day in range(3, 32)] + [f"{day} February 2022" for day in range(1, 29)]
+WAR = " ".join(f"Russian troops shelled {TOWNS[n % len(TOWNS)]} on {day}." for n, day in enumerate(DAYS))
+"""57 attacks on 57 days: 57 events that do not merge into one (mentions merge only on the same date)."""
 BASE = {"url": "https://x.org/a", "source": "Wire", "title": "News", "published_at": "2022-03-01T00:00:00Z",
         "language": "en"}
-MAX_MESSAGE_BYTES = 8_000  # the raw article below is 3.6 KB, its AnnotatedArticle about 10 KB
+MAX_MESSAGE_BYTES = 8_000  # the raw article below is 3 KB, its AnnotatedArticle about 12 KB
 
 
 def test_an_annotated_article_too_large_for_its_topic_is_dead_lettered_and_still_written(kafka_broker, fresh_topics,
                                                                                           tmp_path):
     small = json.dumps({**BASE, "id": "small", "body": "Police arrested protesters in Nairobi."}).encode()
-    large = json.dumps({**BASE, "id": "large", "body": " ".join([WAR] * 40)}).encode()
+    large = json.dumps({**BASE, "id": "large", "body": WAR}).encode()
     long_language = json.dumps({**BASE, "id": "lang", "body": "b", "language": "x" * 5_000}).encode()
     produce(kafka_broker.bootstrap, fresh_topics["articles.raw"], [small, large, long_language])
     output = tmp_path / "out"

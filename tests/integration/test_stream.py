@@ -56,7 +56,8 @@ def test_stream_annotates_every_article_once_and_dead_letters_the_bad(kafka_brok
         previous = latest_clusters.get(cluster["cluster_id"])
         if previous is None or cluster["num_mentions"] > previous["num_mentions"]:
             latest_clusters[cluster["cluster_id"]] = cluster
-    assert sum(cluster["num_mentions"] for cluster in latest_clusters.values()) == sum(len(r["events"]) for r in records)
+    assert sum(cluster["num_mentions"] for cluster in latest_clusters.values()) == sum(
+        event["mentions"] for record in records for event in record["events"])
 
     summary = json.loads((output / "_summary.json").read_text())
     assert summary["articles_in"] == 230 and summary["annotated"] == 200
