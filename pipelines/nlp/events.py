@@ -47,6 +47,7 @@ _PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
 decision", "willing to send material to help defend Saudi Arabia"."""
 _STATEMENT_CODE = "010"
 _PLACE_TARGET_CODES = frozenset({"042", "171"})
+_VISIT_CODES = frozenset({"042", "043"})
 """A visit, and destruction of property ("blew up power lines near Kabul"), are against their place's country."""
 _FORCE_POSTURE_ROOT = "15"
 """A show of force at a foreign place ("troops remained on alert in the West Bank") is aimed at its country;
@@ -625,7 +626,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     trigger_place = _trigger_place(trigger, context)
-    location, location_in_sentence = _location(trigger_place, sentence, used_tokens, context)
+    location, location_in_sentence = _location(trigger_place, sentence, used_tokens, context, trigger.clause)
     if not actors2 and location_in_sentence and location["country_code"] and (
             code[:2] in _PLACE_TARGET_ROOTS or code[:3] in _PLACE_TARGET_CODES or _is_place_measure(trigger, lexicon)
             or (code[:2] == _FORCE_POSTURE_ROOT and all(a.country_code != location["country_code"] for a in actors1))):
@@ -635,9 +636,10 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     actors2 = [_target_with_home_country(actor, actors1, sentence, context) for actor in actors2
                if not (actor.is_weapon and not actor.country_code)]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
-    if not actors1 and location and location["country_code"] and _is_state_action(code) \
+    setting = location or context.dateline  # where it happened, else where the article is set
+    if not actors1 and setting and setting["country_code"] and _is_state_action(code) \
             and not _is_active(trigger.clause):
-        actors1 = [_place_authorities(location)]  # where it happened, else where the article is set
+        actors1 = [_place_authorities(setting)]
     if _is_state_action(code):
         actors2 = [_under_jurisdiction(actor, actors1) for actor in actors2]
     civilians_place = trigger_place or _place_after(trigger, sentence, context)
@@ -647,13 +649,14 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     events = []
     unknown_doer = _names_unknown_doer(subjects, lexicon)
     for actor1, actor2 in _pairs(actors1, actors2):
+        where = location or _actor_country_place(actor1, actor2, code)
         if code == _STATEMENT_CODE and not _is_newsworthy_statement(trigger, actor1, actor2):
             continue
         partial = actor1 is None and not unknown_doer
         if partial and not context.allow_partial:
             continue
         record = _event_record(
-            article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, when
+            article_id, sentence, trigger, code, actor1, actor2, where, location_in_sentence, when
         )
         if partial:
             record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)
@@ -1277,17 +1280,56 @@ def _instruments(clause: Token, subjects: list[Token]) -> list[Token]:
 
 
 def _location(
-    trigger_place: dict | None, sentence: Span, used_tokens: set[int], context: _ArticleContext
+    trigger_place: dict | None, sentence: Span, used_tokens: set[int], context: _ArticleContext,
+    clause: Token | None = None,
 ) -> tuple[dict | None, bool]:
-    """Where: the place the trigger is located at, else a place of the sentence, else the dateline."""
+    """Where, from the event's own clause or sentence only: the place the trigger is located at, else the
+    first place of the sentence that names no participant and is not in the phrase of whoever reports the
+    event ("the Pentagon in Washington said jets struck ..."); else None (the caller falls back to an
+    actor's country). Never a place from elsewhere in the article: the dateline or the article's first
+    place says where the story is set, not where each of its events happened."""
     if trigger_place is not None:
         return trigger_place, True
     by_token = context.entities.by_token
+    speakers = _speaker_tokens(clause) if clause is not None else set()
     for token in sentence:
         entity = by_token[token.i]
-        if entity is not None and entity.label in _PLACE_LABELS and entity.country_code and token.i not in used_tokens:
+        if entity is not None and entity.label in _PLACE_LABELS and entity.country_code and \
+                token.i not in used_tokens and token.i not in speakers and not _is_dateline(token):
             return _location_of(entity), True
-    return context.dateline, False
+    return None, False
+
+
+def _speaker_tokens(clause: Token) -> set[int]:
+    """Tokens of the subjects of the clauses above the event's own: the reporter and its place."""
+    tokens: set[int] = set()
+    word = clause
+    while word.head.i != word.i:
+        word = word.head
+        for child in word.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and not (child.i <= clause.i and clause.i in {t.i for t in child.subtree}):
+                tokens |= {t.i for t in child.subtree}
+    return tokens
+
+
+def _actor_country_place(actor1: Actor | None, actor2: Actor | None, code: str) -> dict | None:
+    """An event its sentence does not place is in the doer's country, else the target's; else nowhere. A
+    visit or a protest is where its target is ("visiting Bhutan"), and violence is never placed in the doer's
+    country: a strike abroad announced by the command at home ("the US military said it struck targets")
+    happened where the target is, if anywhere known."""
+    if code[:2] in _VIOLENT_ROOTS:
+        actors = (actor2,)
+    elif code[:2] == _PROTEST_ROOT or code[:3] in _VISIT_CODES:
+        actors = (actor2, actor1)
+    else:
+        actors = (actor1, actor2)
+    for actor in actors:
+        if actor is not None and actor.country_code:
+            place = places.country_place(actor.country_code)
+            if place is not None:
+                return builders.location(name=place.name, country_code=place.country_code, lat=place.lat,
+                                         lon=place.lon)
+    return None
 
 
 def _trigger_place(trigger: _Trigger, context: _ArticleContext) -> dict | None:
