@@ -194,6 +194,7 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
         coded = _main_clause_events(by_trigger, _without_adjunct_events(by_trigger))
         for event in _without_less_specific(_without_reporting_statements(coded)):
             events.setdefault(event["event_id"], event)
+            context.remember(event)
     return list(events.values())
 
 
@@ -308,6 +309,23 @@ class _ArticleContext:
         self.dateline = next(
             (_location_of(e) for e in entities.entities if e.label in ("GPE", "LOC") and e.country_code), None
         )
+
+        self.memory: list[Actor] = []
+        """Actors of the events coded so far in the article, in text order (for "the group", "they")."""
+
+    def remember(self, event: dict) -> None:
+        for record in (event["actor1"], event["actor2"]):
+            if record and record["code"] and (record["country_code"] or record["type_code"] == "IGO"):
+                actor = Actor(record["name"], record["code"], record["country_code"], record["type_code"])
+                if actor not in self.memory:
+                    self.memory.append(actor)
+
+    def recalled(self, types: frozenset[str] | None) -> Actor | None:
+        """The one earlier actor of these roles (None: any organisation or state), if only one is known."""
+        candidates = [a for a in self.memory if (a.type_code in types if types is not None
+                                                 else a.type_code not in _PERSON_TYPES)]
+        rivals = {a.code for a in self.memory if a.type_code is None} | {a.code for a in candidates}
+        return candidates[0] if candidates and len(rivals) == 1 else None  # an untyped state or group could be meant too
 
     def person_before(self, token: Token) -> ArticleEntity | None:
         """Antecedent of "he"/"she": the nearest person mentioned before it."""
@@ -1067,7 +1085,8 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
             if actor is not None:
                 return replace(actor, via_pronoun=True)
         if head.lower_ not in _PERSONAL_PRONOUNS:
-            return None
+            recalled = _recalled_for_pronoun(head, context)
+            return replace(recalled, via_pronoun=True) if recalled else None
         person = context.person_before(head)
         actor = _entity_actor(person, [], context) if person else None
         return replace(actor, via_pronoun=True) if actor else None
@@ -1096,9 +1115,50 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         organisation = _coded_organisation_in(phrase, context)
         if organisation is not None:
             return _entity_actor(organisation, [], context)
+    if country is None and _is_anaphoric(head, phrase):
+        recalled = _recalled_for_noun(head, type_code, context)
+        if recalled is not None:
+            return recalled
     if type_code is None and country is None:
         return _possessor_actor(head, context)
     return Actor.of(_phrase_text(phrase), country, type_code)
+
+
+_PERSON_TYPES = frozenset({None, "CVL"})
+_GROUP_NOUNS = {"group": frozenset({"REB", "OPP", "NGO"}), "organisation": frozenset({"REB", "OPP", "NGO", "IGO"}),
+                "organization": frozenset({"REB", "OPP", "NGO", "IGO"}), "movement": frozenset({"REB", "OPP"})}
+_BODY_NOUNS = frozenset({"group", "organisation", "organization", "movement", "ministry", "government", "army",
+                         "military", "court", "parliament", "police", "administration", "regime", "council",
+                         "committee", "force", "party", "junta", "cabinet"})
+_PLURAL_GROUP_TYPES = frozenset({"REB", "MIL", "COP", "OPP"})
+_SINGULAR_BODY_TYPES = frozenset({"GOV", "IGO", "REB", "OPP", "NGO", "JUD", "LEG"})
+
+
+def _is_anaphoric(head: Token, phrase: list[Token]) -> bool:
+    """"The group", "the ministry", "the militants": a definite phrase of a role noun alone, naming no one."""
+    others = [t for t in phrase if t.i != head.i and not t.is_punct]
+    return head.pos_ == "NOUN" and len(others) == 1 and others[0].lower_ in ("the", "this", "that", "these", "those")
+
+
+def _recalled_for_noun(head: Token, type_code: str | None, context: _ArticleContext) -> Actor | None:
+    """The article's one earlier actor of the role the noun names ("the ministry" -> the Afghan foreign
+    ministry coded before); "the group" recalls an armed group, opposition or NGO. None if several qualify."""
+    lemma = head.lemma_.lower()
+    if head.tag_ != "NNS" and lemma not in _BODY_NOUNS:
+        return None  # "the president" is one person, not the body recalled
+    types = _GROUP_NOUNS.get(lemma) or (frozenset({type_code}) if type_code else None)
+    return context.recalled(types) if types else None
+
+
+def _recalled_for_pronoun(pronoun: Token, context: _ArticleContext) -> Actor | None:
+    """"It"/"its" recall the article's one earlier body (government, organisation, group), "they"/"their"
+    its one earlier armed group or force; nothing when several are known (precision first)."""
+    word = pronoun.lower_
+    if word in ("it", "its"):
+        return context.recalled(_SINGULAR_BODY_TYPES)
+    if word in ("they", "their", "them"):
+        return context.recalled(_PLURAL_GROUP_TYPES)
+    return None
 
 
 def _ethnic_group(head: Token, phrase: list[Token], context: _ArticleContext) -> Actor:

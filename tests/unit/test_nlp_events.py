@@ -450,3 +450,21 @@ def test_a_strike_abroad_is_not_located_in_the_country_of_the_command_announcing
 def test_the_speakers_own_city_is_not_where_the_reported_event_happened(code):
     event = only(code("Officials in Washington said Iranian forces seized a British tanker."), "17")
     assert event["location"] is None or event["location"]["name"] != "Washington"
+
+
+def test_they_recalls_the_one_armed_group_named_before(code):
+    events = code("Taliban militants attacked a police post on Monday. They kidnapped two aid workers on Tuesday.")
+    kidnapping = only(events, "18") if len([e for e in events if e["event_root_code"] == "18"]) == 1 else None
+    assert kidnapping is not None and kidnapping["actor1"]["code"] == events[0]["actor1"]["code"]
+
+
+def test_the_group_is_not_recalled_when_two_groups_were_named(code):
+    events = code("Taliban militants and Hezbollah fighters attacked police posts on Monday. "
+                  "They kidnapped two aid workers on Tuesday.")
+    assert not [e for e in events if e["trigger"] == "kidnapped" and e["actor1"] and e["actor1"]["code"]]
+
+
+def test_a_singular_role_noun_is_not_recalled_as_a_body(code):
+    events = code("Iraqi police arrested ten protesters on Monday. The president criticised the United States.")
+    criticism = only(events, "11")
+    assert criticism["actor1"]["name"] == "president"
