@@ -250,6 +250,7 @@ def _build(doc: Doc) -> ArticleEntities:
         for i in range(mention.span.start, mention.span.end):
             owner_of_token[i] = mention
     _choose_place_senses(mentions, owner_of_token)
+    _people_are_not_places(mentions)
     for mention in mentions:
         if mention.label == "PERSON":
             _add_person_context(mention, owner_of_token)
@@ -425,6 +426,56 @@ def _relabel_misfiled(mentions: list[_Mention], owner_of_token: list, named: set
             mention.label = "GPE"
             _set_place(mention, chosen)
             named.add(chosen.country_code)
+
+
+_PERSON_PLACE_KINDS = frozenset({"country", "capital", "region"})
+"""Kinds of places whose name the NER's PERSON tag does not override unless the article uses it for a person."""
+
+
+def _people_are_not_places(mentions: list[_Mention]) -> None:
+    """A person's name is never a place, and a place is not a person where the article says otherwise.
+
+    A place mention (not a country or capital) is a person when its text is a word of a person's full name
+    in the article ("Bushra Khalil" ... "Khalil told the judge", though a town is so called) or when the
+    gazetteer does not know it and the article tags the same name PERSON elsewhere; it is an organisation
+    when it is only a town and the article tags the same name ORG elsewhere ("according to Time"). A PERSON
+    mention the gazetteer knows as a place ("Karol Bagh", "Goa") is that place when the article names it
+    as a place elsewhere, or it is a country, capital or region, and no person of the article has it in
+    their name."""
+    name_words: dict[str, _Mention] = {}
+    for person in (m for m in mentions if m.label == "PERSON" and len(m.span) > 1):
+        for word in person.text.split():
+            if word[:1].isupper() and len(word) > 2:
+                name_words.setdefault(places.normalize_name(word), person)
+    labels: dict[str, set[str]] = {}
+    for mention in mentions:
+        labels.setdefault(places.normalize_name(mention.text), set()).add(mention.label)
+    place_names = {places.normalize_name(m.text): m for m in mentions if m.label in PLACE_LABELS and m.country_code}
+    for mention in mentions:
+        key = places.normalize_name(mention.text)
+        known = places.resolve_place(mention.text)
+        if mention.label in ("GPE", "LOC") and mention.place_kind not in ("country", "capital", "region"):
+            if len(mention.span) == 1 and key in name_words:
+                _unplace(mention, "PERSON", name_words[key].canonical)
+            elif known is None and "PERSON" in labels[key]:
+                _unplace(mention, "PERSON", mention.canonical)
+            elif mention.place_kind in ("city", None) and "ORG" in labels[key]:
+                _unplace(mention, "ORG", mention.canonical)
+        elif mention.label == "PERSON" and len(mention.span) <= 3 and key not in name_words and known is not None \
+                and known.country_code:
+            named = place_names.get(key)
+            if named is not None:
+                mention.label = named.label
+                mention.canonical, mention.country_code = named.canonical, named.country_code
+                mention.lat, mention.lon, mention.place_kind = named.lat, named.lon, named.place_kind
+            elif known.kind in _PERSON_PLACE_KINDS:
+                mention.label = "GPE"
+                _set_place(mention, known)
+
+
+def _unplace(mention: _Mention, label: str, canonical: str) -> None:
+    mention.label, mention.canonical = label, canonical
+    mention.country_code = mention.lat = mention.lon = mention.place_kind = None
 
 
 def _set_place(mention: _Mention, place: places.Place) -> None:

@@ -47,6 +47,7 @@ _PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
 decision", "willing to send material to help defend Saudi Arabia"."""
 _STATEMENT_CODE = "010"
 _PLACE_TARGET_CODES = frozenset({"042", "171"})
+_VISIT_CODES = frozenset({"042", "043"})
 """A visit, and destruction of property ("blew up power lines near Kabul"), are against their place's country."""
 _FORCE_POSTURE_ROOT = "15"
 """A show of force at a foreign place ("troops remained on alert in the West Bank") is aimed at its country;
@@ -193,6 +194,7 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
         coded = _main_clause_events(by_trigger, _without_adjunct_events(by_trigger))
         for event in _without_less_specific(_without_reporting_statements(coded)):
             events.setdefault(event["event_id"], event)
+            context.remember(event)
     return list(events.values())
 
 
@@ -307,6 +309,23 @@ class _ArticleContext:
         self.dateline = next(
             (_location_of(e) for e in entities.entities if e.label in ("GPE", "LOC") and e.country_code), None
         )
+
+        self.memory: list[Actor] = []
+        """Actors of the events coded so far in the article, in text order (for "the group", "they")."""
+
+    def remember(self, event: dict) -> None:
+        for record in (event["actor1"], event["actor2"]):
+            if record and record["code"] and (record["country_code"] or record["type_code"] == "IGO"):
+                actor = Actor(record["name"], record["code"], record["country_code"], record["type_code"])
+                if actor not in self.memory:
+                    self.memory.append(actor)
+
+    def recalled(self, types: frozenset[str] | None) -> Actor | None:
+        """The one earlier actor of these roles (None: any organisation or state), if only one is known."""
+        candidates = [a for a in self.memory if (a.type_code in types if types is not None
+                                                 else a.type_code not in _PERSON_TYPES)]
+        rivals = {a.code for a in self.memory if a.type_code is None} | {a.code for a in candidates}
+        return candidates[0] if candidates and len(rivals) == 1 else None  # an untyped state or group could be meant too
 
     def person_before(self, token: Token) -> ArticleEntity | None:
         """Antecedent of "he"/"she": the nearest person mentioned before it."""
@@ -625,7 +644,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     trigger_place = _trigger_place(trigger, context)
-    location, location_in_sentence = _location(trigger_place, sentence, used_tokens, context)
+    location, location_in_sentence = _location(trigger_place, sentence, used_tokens, context, trigger.clause)
     if not actors2 and location_in_sentence and location["country_code"] and (
             code[:2] in _PLACE_TARGET_ROOTS or code[:3] in _PLACE_TARGET_CODES or _is_place_measure(trigger, lexicon)
             or (code[:2] == _FORCE_POSTURE_ROOT and all(a.country_code != location["country_code"] for a in actors1))):
@@ -635,9 +654,10 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     actors2 = [_target_with_home_country(actor, actors1, sentence, context) for actor in actors2
                if not (actor.is_weapon and not actor.country_code)]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
-    if not actors1 and location and location["country_code"] and _is_state_action(code) \
+    setting = location or context.dateline  # where it happened, else where the article is set
+    if not actors1 and setting and setting["country_code"] and _is_state_action(code) \
             and not _is_active(trigger.clause):
-        actors1 = [_place_authorities(location)]  # where it happened, else where the article is set
+        actors1 = [_place_authorities(setting)]
     if _is_state_action(code):
         actors2 = [_under_jurisdiction(actor, actors1) for actor in actors2]
     civilians_place = trigger_place or _place_after(trigger, sentence, context)
@@ -647,13 +667,14 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     events = []
     unknown_doer = _names_unknown_doer(subjects, lexicon)
     for actor1, actor2 in _pairs(actors1, actors2):
+        where = location or _actor_country_place(actor1, actor2, code)
         if code == _STATEMENT_CODE and not _is_newsworthy_statement(trigger, actor1, actor2):
             continue
         partial = actor1 is None and not unknown_doer
         if partial and not context.allow_partial:
             continue
         record = _event_record(
-            article_id, sentence, trigger, code, actor1, actor2, location, location_in_sentence, when
+            article_id, sentence, trigger, code, actor1, actor2, where, location_in_sentence, when
         )
         if partial:
             record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)
@@ -1064,7 +1085,8 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
             if actor is not None:
                 return replace(actor, via_pronoun=True)
         if head.lower_ not in _PERSONAL_PRONOUNS:
-            return None
+            recalled = _recalled_for_pronoun(head, context)
+            return replace(recalled, via_pronoun=True) if recalled else None
         person = context.person_before(head)
         actor = _entity_actor(person, [], context) if person else None
         return replace(actor, via_pronoun=True) if actor else None
@@ -1093,9 +1115,50 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         organisation = _coded_organisation_in(phrase, context)
         if organisation is not None:
             return _entity_actor(organisation, [], context)
+    if country is None and _is_anaphoric(head, phrase):
+        recalled = _recalled_for_noun(head, type_code, context)
+        if recalled is not None:
+            return recalled
     if type_code is None and country is None:
         return _possessor_actor(head, context)
     return Actor.of(_phrase_text(phrase), country, type_code)
+
+
+_PERSON_TYPES = frozenset({None, "CVL"})
+_GROUP_NOUNS = {"group": frozenset({"REB", "OPP", "NGO"}), "organisation": frozenset({"REB", "OPP", "NGO", "IGO"}),
+                "organization": frozenset({"REB", "OPP", "NGO", "IGO"}), "movement": frozenset({"REB", "OPP"})}
+_BODY_NOUNS = frozenset({"group", "organisation", "organization", "movement", "ministry", "government", "army",
+                         "military", "court", "parliament", "police", "administration", "regime", "council",
+                         "committee", "force", "party", "junta", "cabinet"})
+_PLURAL_GROUP_TYPES = frozenset({"REB", "MIL", "COP", "OPP"})
+_SINGULAR_BODY_TYPES = frozenset({"GOV", "IGO", "REB", "OPP", "NGO", "JUD", "LEG"})
+
+
+def _is_anaphoric(head: Token, phrase: list[Token]) -> bool:
+    """"The group", "the ministry", "the militants": a definite phrase of a role noun alone, naming no one."""
+    others = [t for t in phrase if t.i != head.i and not t.is_punct]
+    return head.pos_ == "NOUN" and len(others) == 1 and others[0].lower_ in ("the", "this", "that", "these", "those")
+
+
+def _recalled_for_noun(head: Token, type_code: str | None, context: _ArticleContext) -> Actor | None:
+    """The article's one earlier actor of the role the noun names ("the ministry" -> the Afghan foreign
+    ministry coded before); "the group" recalls an armed group, opposition or NGO. None if several qualify."""
+    lemma = head.lemma_.lower()
+    if head.tag_ != "NNS" and lemma not in _BODY_NOUNS:
+        return None  # "the president" is one person, not the body recalled
+    types = _GROUP_NOUNS.get(lemma) or (frozenset({type_code}) if type_code else None)
+    return context.recalled(types) if types else None
+
+
+def _recalled_for_pronoun(pronoun: Token, context: _ArticleContext) -> Actor | None:
+    """"It"/"its" recall the article's one earlier body (government, organisation, group), "they"/"their"
+    its one earlier armed group or force; nothing when several are known (precision first)."""
+    word = pronoun.lower_
+    if word in ("it", "its"):
+        return context.recalled(_SINGULAR_BODY_TYPES)
+    if word in ("they", "their", "them"):
+        return context.recalled(_PLURAL_GROUP_TYPES)
+    return None
 
 
 def _ethnic_group(head: Token, phrase: list[Token], context: _ArticleContext) -> Actor:
@@ -1277,17 +1340,56 @@ def _instruments(clause: Token, subjects: list[Token]) -> list[Token]:
 
 
 def _location(
-    trigger_place: dict | None, sentence: Span, used_tokens: set[int], context: _ArticleContext
+    trigger_place: dict | None, sentence: Span, used_tokens: set[int], context: _ArticleContext,
+    clause: Token | None = None,
 ) -> tuple[dict | None, bool]:
-    """Where: the place the trigger is located at, else a place of the sentence, else the dateline."""
+    """Where, from the event's own clause or sentence only: the place the trigger is located at, else the
+    first place of the sentence that names no participant and is not in the phrase of whoever reports the
+    event ("the Pentagon in Washington said jets struck ..."); else None (the caller falls back to an
+    actor's country). Never a place from elsewhere in the article: the dateline or the article's first
+    place says where the story is set, not where each of its events happened."""
     if trigger_place is not None:
         return trigger_place, True
     by_token = context.entities.by_token
+    speakers = _speaker_tokens(clause) if clause is not None else set()
     for token in sentence:
         entity = by_token[token.i]
-        if entity is not None and entity.label in _PLACE_LABELS and entity.country_code and token.i not in used_tokens:
+        if entity is not None and entity.label in _PLACE_LABELS and entity.country_code and \
+                token.i not in used_tokens and token.i not in speakers and not _is_dateline(token):
             return _location_of(entity), True
-    return context.dateline, False
+    return None, False
+
+
+def _speaker_tokens(clause: Token) -> set[int]:
+    """Tokens of the subjects of the clauses above the event's own: the reporter and its place."""
+    tokens: set[int] = set()
+    word = clause
+    while word.head.i != word.i:
+        word = word.head
+        for child in word.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and not (child.i <= clause.i and clause.i in {t.i for t in child.subtree}):
+                tokens |= {t.i for t in child.subtree}
+    return tokens
+
+
+def _actor_country_place(actor1: Actor | None, actor2: Actor | None, code: str) -> dict | None:
+    """An event its sentence does not place is in the doer's country, else the target's; else nowhere. A
+    visit or a protest is where its target is ("visiting Bhutan"), and violence is never placed in the doer's
+    country: a strike abroad announced by the command at home ("the US military said it struck targets")
+    happened where the target is, if anywhere known."""
+    if code[:2] in _VIOLENT_ROOTS:
+        actors = (actor2,)
+    elif code[:2] == _PROTEST_ROOT or code[:3] in _VISIT_CODES:
+        actors = (actor2, actor1)
+    else:
+        actors = (actor1, actor2)
+    for actor in actors:
+        if actor is not None and actor.country_code:
+            place = places.country_place(actor.country_code)
+            if place is not None:
+                return builders.location(name=place.name, country_code=place.country_code, lat=place.lat,
+                                         lon=place.lon)
+    return None
 
 
 def _trigger_place(trigger: _Trigger, context: _ArticleContext) -> dict | None:

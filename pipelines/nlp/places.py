@@ -94,6 +94,20 @@ def resolve_place(text: str) -> Place | None:
     return place
 
 
+def country_place(country_code: str) -> Place | None:
+    """The country itself as a place (its name and centre), by ISO 3166-1 alpha-3 code."""
+    return _countries_by_code().get(country_code)
+
+
+@functools.cache
+def _countries_by_code() -> dict[str, Place]:
+    by_code: dict[str, Place] = {}
+    for place in _gazetteer().places.values():
+        if place.kind == "country" and place.country_code:
+            by_code.setdefault(place.country_code, place)
+    return by_code
+
+
 _COMPASS_WORDS = frozenset(
     {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
      "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern"}

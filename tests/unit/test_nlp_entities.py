@@ -205,3 +205,23 @@ def test_national_groups_have_their_country_and_role(nlp):
 def test_a_region_of_several_countries_does_not_take_a_namesake_towns_country(nlp):
     records = extract_entities(nlp("Ministers met at a conference on water in the Middle East."))
     assert entity(records, "Middle East")["country_code"] is None
+
+
+def _labelled(nlp, text):
+    return [(record["text"], record["label"]) for record in extract_entities(nlp(text))]
+
+
+def test_a_word_of_a_persons_name_is_not_a_town_of_that_name(nlp):
+    found = _labelled(nlp, "Lawyer Bushra Khalil was ordered out of the court. Khalil then left the room.")
+    assert not [text for text, label in found if label in ("GPE", "LOC")], found
+
+
+def test_a_first_name_used_alone_stays_the_person(nlp):
+    found = _labelled(nlp, "Melania Trump visited the school. Melania spoke to pupils.")
+    assert found == [("Melania Trump", "PERSON")]
+
+
+def test_a_known_place_the_ner_calls_a_person_is_the_place_the_article_names(nlp):
+    records = extract_entities(nlp("A fire broke out in Karol Bagh on Tuesday. Hundreds fled from Karol Bagh, "
+                                   "said Karol Bagh residents."))
+    assert [(r["label"], r["country_code"]) for r in records] == [("GPE", "IND")]

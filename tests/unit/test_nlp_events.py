@@ -426,3 +426,45 @@ def test_sentences_handed_down_and_a_possessive_arrest_code_the_person_as_target
 def test_a_passive_agent_hung_low_by_the_parser_is_still_the_doer(code):
     event = only(code("A Brazilian senator was put under investigation for bribery by federal police."))
     assert event["actor1"] is not None and event["event_code"] == "090"
+
+
+def test_an_unplaced_event_is_in_its_doers_country_never_at_the_articles_first_place(code):
+    text = ("Floods cut roads around Cartagena on Monday. "
+            "The French foreign minister criticised the Russian government on Tuesday.")
+    event = only(code(text), "11")
+    assert event["location"]["country_code"] == "FRA"
+
+
+def test_an_event_with_no_place_and_no_actor_country_has_no_location(code):
+    text = "Heavy rain fell on Cartagena on Monday. Unknown gunmen attacked a convoy on Tuesday."
+    event = only(code(text))
+    assert event["location"] is None
+
+
+def test_a_strike_abroad_is_not_located_in_the_country_of_the_command_announcing_it(code):
+    event = only(code("The Russian military said it bombed a rebel camp."), "19")
+    assert event["actor1"]["country_code"] == "RUS"
+    assert event["location"] is None or event["location"]["country_code"] != "RUS"
+
+
+def test_the_speakers_own_city_is_not_where_the_reported_event_happened(code):
+    event = only(code("Officials in Washington said Iranian forces seized a British tanker."), "17")
+    assert event["location"] is None or event["location"]["name"] != "Washington"
+
+
+def test_they_recalls_the_one_armed_group_named_before(code):
+    events = code("Taliban militants attacked a police post on Monday. They kidnapped two aid workers on Tuesday.")
+    kidnapping = only(events, "18") if len([e for e in events if e["event_root_code"] == "18"]) == 1 else None
+    assert kidnapping is not None and kidnapping["actor1"]["code"] == events[0]["actor1"]["code"]
+
+
+def test_the_group_is_not_recalled_when_two_groups_were_named(code):
+    events = code("Taliban militants and Hezbollah fighters attacked police posts on Monday. "
+                  "They kidnapped two aid workers on Tuesday.")
+    assert not [e for e in events if e["trigger"] == "kidnapped" and e["actor1"] and e["actor1"]["code"]]
+
+
+def test_a_singular_role_noun_is_not_recalled_as_a_body(code):
+    events = code("Iraqi police arrested ten protesters on Monday. The president criticised the United States.")
+    criticism = only(events, "11")
+    assert criticism["actor1"]["name"] == "president"
