@@ -257,7 +257,7 @@ def stream(ctx, metrics_port, **values):
     """
     import apache_beam as beam
 
-    from pipelines import shutdown
+    from pipelines import live, shutdown
     from pipelines.graphs import stream as stream_graph
     from pipelines.metrics import LagMonitor, serve
 
@@ -269,6 +269,7 @@ def stream(ctx, metrics_port, **values):
         if metrics_port is not None:
             serve(metrics_port)
         started = time.monotonic()
+        live.reset()  # the summary checks Beam's metrics against this run's own counts (summary.in_process_counts)
         pipeline = beam.Pipeline(options=options)
         stream_graph.build(pipeline, options)
         shutdown.ignore_in_children()
@@ -280,7 +281,7 @@ def stream(ctx, metrics_port, **values):
             result.wait_until_finish()
         finally:
             monitor.stop()
-    _finish(result, options.output, options.output, started)
+    _finish(result, options.output, options.output, started, options)
 
 
 @contextlib.contextmanager
@@ -299,10 +300,10 @@ def _group_lease(kafka, consumer_group: str, topic: str):
         lease.__exit__(None, None, None)
 
 
-def _finish(result, summary_dir: str, avro_dir: str, started: float) -> None:
-    from pipelines.summary import accounting, format_summary, run_counters
+def _finish(result, summary_dir: str, avro_dir: str, started: float, options=None) -> None:
+    from pipelines.summary import accounting, format_summary, in_process_counts, run_counters
 
-    report = accounting(run_counters(result))
+    report = accounting(run_counters(result, in_process_counts(options) if options is not None else None))
     elapsed = time.monotonic() - started
     click.echo(format_summary(report, avro_dir))
     click.echo(f"  wall time        {elapsed:.1f} s ({report['articles_in'] / elapsed:.2f} articles/s)")
