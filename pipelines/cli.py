@@ -290,14 +290,12 @@ def _group_lease(kafka, consumer_group: str, topic: str):
     from pipelines.io.group_lease import ConsumerGroupInUse, GroupLease
 
     try:
-        lease = GroupLease(kafka, consumer_group, topic).__enter__()
+        with GroupLease(kafka, consumer_group, topic):
+            yield
     except ConsumerGroupInUse as error:
         raise UserError(str(error), "each eventwire stream needs its own --consumer-group; to use more cores or "
-                        "machines, run one stream on a runner with more workers (README, Scale-out)") from None
-    try:
-        yield lease
-    finally:
-        lease.__exit__(None, None, None)
+                        "machines, run one stream on a runner with more workers (README: One stream per consumer "
+                        "group)") from None
 
 
 def _finish(result, summary_dir: str, avro_dir: str, started: float, options=None) -> None:

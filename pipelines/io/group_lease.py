@@ -4,7 +4,7 @@ The stream reads its partitions with `assign()` (a splittable DoFn per partition
 the pipeline), so Kafka's group membership never sees it, and a second `eventwire stream` on the same
 group used to read every partition again: every article annotated and published twice, commits racing.
 Sharing partitions between instances would need the reader to follow rebalances inside a running Beam
-job; refusing is the decision (README "Scale-out"): to use more machines, run one stream on a runner with
+job; refusing is the decision (README "One stream per consumer group"): to use more machines, run one stream on a runner with
 several workers (Flink), not several streams.
 
 The lease is ordinary Kafka group membership: a consumer in the group `<consumer group>.lease`, subscribed
