@@ -248,7 +248,7 @@ class _ReadPartition(beam.DoFn, beam.transforms.core.RestrictionProvider):
             if not tracker.try_claim(record.offset):
                 return
             self.records_read.inc()
-            receipt = Receipt(topic_uri(topic), partition, record.offset)
+            receipt = Receipt(topic_uri(topic), partition, record.offset, record.timestamp)
             yield TimestampedValue(KafkaRecord(receipt, record.key, record.value, record.timestamp), event_time)
         # One poll per call: a runner passes a bundle's output on only when the bundle ends, so returning at once
         # lets records go on without waiting; under load a poll brings many records, so bundles stay large.

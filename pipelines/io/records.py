@@ -11,6 +11,8 @@ class Receipt(NamedTuple):
     uri: str
     partition: int | None
     offset: int
+    appended_ms: int | None = None
+    """The broker's record timestamp (Kafka append or producer time), for latency; event time is the read time."""
 
     def origin(self) -> dict:
         return {"uri": self.uri, "partition": self.partition, "offset": self.offset}

@@ -47,10 +47,13 @@ _DONE: dict[str, int] = {}
 
 
 class ObserveLatency(beam.DoFn):
-    """Passes elements on; records now minus the element's event time (its Kafka append time) as latency."""
+    """Passes (receipt, record) elements on; records now minus the receipt's Kafka record timestamp as latency
+    (the element's event time is when it was read, not when it was appended)."""
 
-    def process(self, element, timestamp=beam.DoFn.TimestampParam):
-        live.observe_latency(max(0.0, time.time() - float(timestamp)))
+    def process(self, element):
+        appended_ms = element[0].appended_ms
+        if appended_ms is not None:
+            live.observe_latency(max(0.0, time.time() - appended_ms / 1000.0))
         yield element
 
 
