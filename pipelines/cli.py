@@ -186,14 +186,33 @@ def beam_option_names() -> dict[str, bool]:
     return names
 
 
+JOB_SERVER_RUNNERS = frozenset({"FlinkRunner", "PortableRunner"})
+"""Runners whose Java job server takes options Beam's Python SDK does not define (e.g. the Flink runner's
+--checkpointing_interval): Beam passes unknown `--name=value` options on to it, so they are accepted there."""
+
+
+def _runner(args: list[str]) -> str | None:
+    for index, arg in enumerate(args):
+        if arg.startswith("--runner="):
+            return arg.split("=", 1)[1]
+        if arg == "--runner" and index + 1 < len(args):
+            return args[index + 1]
+    return None
+
+
 def beam_args(ctx: click.Context) -> list[str]:
-    """The extra arguments, checked against Beam's option names (unknown ones rejected with a suggestion)."""
+    """The extra arguments, checked against Beam's option names (unknown ones rejected with a suggestion); with a
+    job-server runner, unknown options written `--name=value` pass through to it."""
     known = beam_option_names()
     ours = [name for param in ctx.command.params for name in getattr(param, "opts", [])]
+    to_job_server = _runner(ctx.args) in JOB_SERVER_RUNNERS
     expects_value = False
     for arg in ctx.args:
         if arg.startswith("--"):
             name = arg.split("=", 1)[0]
+            if name not in known and to_job_server and "=" in arg:
+                expects_value = False
+                continue
             if name not in known:
                 suggestion = difflib.get_close_matches(name, ours + list(known), n=1, cutoff=0.6)
                 hint = f"; did you mean {suggestion[0]}?" if suggestion else ""

@@ -320,3 +320,18 @@ def test_flink_versions_agree(services, dockerfile_arg_defaults):
     assert submitter["build"]["args"]["FLINK_VERSION"] == cluster_minor
     assert dockerfile_arg_defaults["FLINK_VERSION"] == cluster_minor
     assert cluster_minor in FlinkRunnerOptions.PUBLISHED_FLINK_VERSIONS
+
+
+def test_the_submitters_command_passes_the_clis_option_check(services):
+    """The CLI rejects unknown options; the Flink runner's own (--checkpointing_interval=...) must still pass."""
+    import click
+
+    from pipelines.cli import beam_args, stream
+
+    args = [arg for arg in stream_args(services) if arg not in ("--output", "/data/output")]
+    context = click.Context(stream, allow_extra_args=True, ignore_unknown_options=True)
+    context.args = args
+    assert beam_args(context) == args
+    context.args = ["--runner", "PrismRunner", "--checkpointing_interval=60000"]
+    with pytest.raises(click.UsageError, match="no such option --checkpointing_interval"):
+        beam_args(context)
