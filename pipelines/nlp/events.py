@@ -195,24 +195,29 @@ def set_allow_partial(allow: bool) -> None:
     _allow_partial_default = bool(allow)
 
 
-def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_partial: bool | None = None) -> list[dict]:
+def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_partial: bool | None = None,
+                lexicon: Lexicon | None = None) -> list[dict]:
     """Event records for every coded event of the doc, one per distinct event id, in text order.
+
+    LEXICON is the trigger lexicon to code with (load_lexicon(); a worker loads it once and passes it in);
+    without one the packaged lexicon is used.
 
     An event whose doer the article does not give is left out, unless the text itself says the doer is
     unknown ("gunmen", "a roadside bomb"); with allow_partial such events are kept, flagged by a confidence
     of at most PARTIAL_CONFIDENCE."""
     entities = article_entities(doc)
     partial = _allow_partial_default if allow_partial is None else allow_partial
-    context = _ArticleContext(doc, entities, dates.published_date(published_at), allow_partial=partial)
+    lexicon = trigger_lexicon() if lexicon is None else lexicon
+    context = _ArticleContext(doc, entities, dates.published_date(published_at), lexicon, allow_partial=partial)
     events: dict[str, dict] = {}
     sentences = list(doc.sents)
-    sports = [_is_sports(sentence) for sentence in sentences]
+    sports = [_is_sports(sentence, lexicon) for sentence in sentences]
     if sentences and sum(sports) >= _SPORTS_ARTICLE_SHARE * len(sentences):
         return []  # a match report: even its sentences without sports words ("the Italians attacked") are sport
     for sentence, is_sports in zip(sentences, sports):
         if is_sports:
             continue
-        by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence)]
+        by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence, lexicon)]
         coded = _main_clause_events(by_trigger, _without_adjunct_events(by_trigger))
         for event in _without_less_specific(_without_reporting_statements(coded)):
             events.setdefault(event["event_id"], event)
@@ -319,8 +324,10 @@ def _without_reporting_statements(events: list[dict]) -> list[dict]:
 class _ArticleContext:
     """What every sentence of one article shares: entities, the publication date, the dateline."""
 
-    def __init__(self, doc: Doc, entities: ArticleEntities, published: dt.date | None, allow_partial: bool = False):
+    def __init__(self, doc: Doc, entities: ArticleEntities, published: dt.date | None, lexicon: Lexicon,
+                 allow_partial: bool = False):
         self.allow_partial = allow_partial
+        self.lexicon = lexicon
         self.entities = entities
         self.published = published
         self.person_starts = [
@@ -360,9 +367,8 @@ _SPORTS_ARTICLE_SHARE = 0.4
 match (a stadium attack) has fewer."""
 
 
-def _is_sports(sentence: Span) -> bool:
+def _is_sports(sentence: Span, lexicon: Lexicon) -> bool:
     """Match reports use the words of conflict ("beat", "attack", "shot"): leave sport out."""
-    lexicon = trigger_lexicon()
     lemmas = {token.lemma_.lower() for token in sentence}
     if lemmas & lexicon.sports_cues:
         return True
@@ -371,8 +377,7 @@ def _is_sports(sentence: Span) -> bool:
     return bool(lemmas & _EN.result_verbs) and bool(_SCORE.search(sentence.text))
 
 
-def _triggers(sentence: Span):
-    lexicon = trigger_lexicon()
+def _triggers(sentence: Span, lexicon: Lexicon):
     carried_nouns = set()
     for token in sentence:
         if token.pos_ == "VERB":
@@ -622,7 +627,7 @@ def _is_negated_noun(noun: Token) -> bool:
 
 
 def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _ArticleContext) -> list[dict]:
-    lexicon = trigger_lexicon()
+    lexicon = context.lexicon
     if _is_background(trigger):
         return []
     if not _is_realized(trigger.clause, lexicon):
@@ -679,13 +684,13 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     unknown_doer = _names_unknown_doer(subjects, lexicon)
     for actor1, actor2 in _pairs(actors1, actors2):
         where = location or _actor_country_place(actor1, actor2, code)
-        if code == _CAMEO.statement_code and not _is_newsworthy_statement(trigger, actor1, actor2):
+        if code == _CAMEO.statement_code and not _is_newsworthy_statement(trigger, actor1, actor2, lexicon):
             continue
         partial = actor1 is None and not unknown_doer
         if partial and not context.allow_partial:
             continue
         record = _event_record(
-            article_id, sentence, trigger, code, actor1, actor2, where, location_in_sentence, when
+            article_id, sentence, trigger, code, actor1, actor2, where, location_in_sentence, when, lexicon
         )
         if partial:
             record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)
@@ -709,11 +714,11 @@ def _names_unknown_doer(subjects: list[Token], lexicon: Lexicon) -> bool:
     return False
 
 
-def _is_newsworthy_statement(trigger: _Trigger, actor1: Actor | None, actor2: Actor | None) -> bool:
+def _is_newsworthy_statement(trigger: _Trigger, actor1: Actor | None, actor2: Actor | None, lexicon: Lexicon) -> bool:
     """A plain statement (010) is coded only as a position on another actor: a reporting frame ("X said",
     "told reporters", "in a statement") is never an event of its own (the event it reports is), and a
     statement with no target actor of known country says nothing about anyone."""
-    if trigger.word.pos_ == "VERB" and _verb_lemma(trigger.word, trigger_lexicon()) in _EN.plain_reporting_lemmas:
+    if trigger.word.pos_ == "VERB" and _verb_lemma(trigger.word, lexicon) in _EN.plain_reporting_lemmas:
         return False
     if actor1 is None or actor2 is None or not (actor2.country_code or actor2.type_code == "IGO"):
         return False
@@ -1391,8 +1396,8 @@ def _event_record(
     location: dict | None,
     location_in_sentence: bool,
     when: dates.EventDate,
+    lexicon: Lexicon,
 ) -> dict:
-    lexicon = trigger_lexicon()
     root = code[:2]
     return builders.event(
         event_id=event_id(article_id, sentence.start_char, code, actor1, actor2),
