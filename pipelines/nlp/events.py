@@ -11,6 +11,10 @@ coded as CAMEO does, as an intent to cooperate (03x) or a threat (13x), and an a
 ("will not accept") as a rejection (12x). Background clauses ("where 28 people were killed"),
 purpose and participle clauses of a coded event, and less specific repeats of an event are not
 coded separately.
+
+The coder's knowledge is data: the lexicon (load_lexicon), the CAMEO code algebra (data/cameo_ontology.yaml,
+read as _CAMEO) and the English words of its rules (data/lang/en.yaml, read as _EN), each validated on load
+(pipelines/nlp/knowledge.py).
 """
 
 from __future__ import annotations
