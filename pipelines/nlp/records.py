@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from pipelines.nlp import builders, calibration, labels
 from pipelines.nlp.entities import extract_entities
-from pipelines.nlp.events import code_events
+from pipelines.nlp.events import Lexicon, code_events
 
 _ACTOR_FIELDS = builders.field_names("Actor")
 _LOCATION_FIELDS = builders.field_names("Location")
@@ -38,8 +38,10 @@ def annotated_record(
     origin: dict | None,
     include_background: bool = False,
     min_confidence: float = 0.0,
+    lexicon: Lexicon | None = None,
 ) -> dict:
-    """The AnnotatedArticle record of one article, from the doc of its article_text."""
+    """The AnnotatedArticle record of one article, from the doc of its article_text (coded with LEXICON,
+    default the packaged trigger lexicon)."""
     if doc.text != article_text(article):
         raise ValueError(f"doc text is not article_text() of article {article['id']!r}: offsets would be wrong")
     return builders.annotated_article(
@@ -51,7 +53,8 @@ def annotated_record(
         processed_at=processed_at,
         language=article.get("language"),
         entities=extract_entities(doc),
-        events=selected_events(article_events(doc, article_id=article["id"], published_at=article.get("published_at")),
+        events=selected_events(article_events(doc, article_id=article["id"], published_at=article.get("published_at"),
+                                              lexicon=lexicon),
                                include_background=include_background, min_confidence=min_confidence),
         model=model,
         pipeline_version=pipeline_version,
@@ -59,9 +62,10 @@ def annotated_record(
     )
 
 
-def article_events(doc: Doc, *, article_id: str, published_at: str | None) -> list[dict]:
+def article_events(doc: Doc, *, article_id: str, published_at: str | None,
+                   lexicon: Lexicon | None = None) -> list[dict]:
     """Every event of the article once, its mentions merged and its confidence calibrated; background kept, flagged."""
-    merged = merge_mentions(code_events(doc, article_id=article_id, published_at=published_at))
+    merged = merge_mentions(code_events(doc, article_id=article_id, published_at=published_at, lexicon=lexicon))
     return [{**event, "confidence": calibration.calibrated(event["confidence"])} for event in merged]
 
 

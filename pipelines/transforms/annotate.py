@@ -28,7 +28,7 @@ from pipelines import __version__, counters
 from pipelines.devtools import stage_log
 from pipelines.articles import dead_letter, utc_now
 from pipelines.nlp.model import load_nlp, model_id
-from pipelines.nlp.events import set_allow_partial
+from pipelines.nlp.events import load_lexicon, set_allow_partial
 from pipelines.nlp.records import annotated_record, article_text, with_selected_events
 from pipelines.transforms.parse import DEAD_LETTERS
 
@@ -49,6 +49,7 @@ class Annotator:
         set_allow_partial(allow_partial)  # events without a source: left out, or kept and flagged
         self.nlp = load_nlp(model_name)
         self.model_id = model_id(self.nlp)
+        self.lexicon = load_lexicon()  # once per worker (or child process), passed to the coder explicitly
 
     def annotate(self, items: list) -> list:
         """One outcome per (receipt, Article), in order: (receipt, AnnotatedArticle) or an AnnotationFailure."""
@@ -70,7 +71,8 @@ class Annotator:
         receipt, article = item
         try:
             return receipt, annotated_record(doc, article, model=self.model_id, pipeline_version=__version__,
-                                             processed_at=utc_now(), origin=receipt.origin(), include_background=True)
+                                             processed_at=utc_now(), origin=receipt.origin(), include_background=True,
+                                             lexicon=self.lexicon)
         except Exception as err:  # noqa: BLE001
             return self._failure(item, err)
 

@@ -468,3 +468,15 @@ def test_a_singular_role_noun_is_not_recalled_as_a_body(code):
     events = code("Iraqi police arrested ten protesters on Monday. The president criticised the United States.")
     criticism = only(events, "11")
     assert criticism["actor1"]["name"] == "president"
+
+
+def test_the_coder_uses_the_lexicon_it_is_given(nlp):
+    from dataclasses import replace
+
+    from pipelines.nlp.events import load_lexicon
+
+    doc = nlp("Russian troops attacked a Ukrainian border post on Monday.")
+    lexicon = load_lexicon()
+    assert [e["event_root_code"] for e in code_events(doc, article_id="a", published_at=PUBLISHED, lexicon=lexicon)]
+    without_attack = replace(lexicon, verbs={word: entry for word, entry in lexicon.verbs.items() if word != "attack"})
+    assert code_events(doc, article_id="a", published_at=PUBLISHED, lexicon=without_attack) == []

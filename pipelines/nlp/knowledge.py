@@ -1,0 +1,184 @@
+"""The event coder's knowledge outside its code: the CAMEO code algebra (data/cameo_ontology.yaml) and
+the words of a language (data/lang/<lang>.yaml), each loaded once and validated.
+
+Both files are flat maps whose keys are exactly the fields of CameoOntology / Language: an unknown or
+missing key is a DataFileError naming the file and the key, and every value is checked for its kind
+(a two-digit root, a three-digit code, a list of distinct words, three-letter actor types)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, fields
+
+from pipelines.nlp import data_files
+from pipelines.nlp.data_files import DataFileError
+
+_ROOT = re.compile(r"\d{2}")
+_CODE = re.compile(r"\d{3}")
+_PREFIX = re.compile(r"\d{2,3}")
+_TYPE = re.compile(r"[A-Z]{3}")
+
+
+@dataclass(frozen=True)
+class CameoOntology:
+    """Sets and maps of CAMEO roots ("19"), codes ("190") and actor types ("GOV") the coder's rules share."""
+
+    violent_roots: frozenset[str]
+    target_of_roots: frozenset[str]
+    purpose_target_roots: frozenset[str]
+    statement_code: str
+    place_target_codes: frozenset[str]
+    visit_codes: frozenset[str]
+    force_posture_root: str
+    protest_root: str
+    protest_eased_code: str
+    complaint_root: str
+    topic_roots: frozenset[str]
+    demand_code: str
+    refusal_codes: dict[str, str]
+    intent_codes: dict[str, str | None]
+    state_action_prefixes: tuple[str, ...]
+    domestic_types: frozenset[str]
+    domestic_target_types: frozenset[str]
+    international_types: frozenset[str]
+    person_types: frozenset[str | None]
+    plural_group_types: frozenset[str]
+    singular_body_types: frozenset[str]
+
+    @functools.cached_property
+    def place_target_roots(self) -> frozenset[str]:
+        """Roots whose event, when no target is named, is against the place it happens in: violence ("struck
+        an airport near Damascus") and protest ("thousands demonstrated in Belgrade": against Serbia's rulers)."""
+        return self.violent_roots | {self.protest_root}
+
+
+@dataclass(frozen=True)
+class Language:
+    """The words (spaCy lemmas) of one language that the coder's rules read."""
+
+    modals: frozenset[str]
+    conditional_marks: frozenset[str]
+    target_preps: frozenset[str]
+    locative_preps: frozenset[str]
+    instrument_preps: frozenset[str]
+    reporting_verbs: frozenset[str]
+    future_auxiliaries: frozenset[str]
+    intent_heads: frozenset[str]
+    personal_pronouns: frozenset[str]
+    result_verbs: frozenset[str]
+    measure_nouns: frozenset[str]
+    background_marks: frozenset[str]
+    background_preps: frozenset[str]
+    not_target_preps: frozenset[str]
+    unknown_marks: frozenset[str]
+    unknown_doers: frozenset[str]
+    weapons: frozenset[str]
+    other_reporting_lemmas: frozenset[str]
+    dashes: frozenset[str]
+    statement_nouns: frozenset[str]
+    stative_participles: frozenset[str]
+    patient_possessor_nouns: frozenset[str]
+    group_noun_types: dict[str, frozenset[str]]
+    body_nouns: frozenset[str]
+    quantity_nouns: frozenset[str]
+    reported_pronouns: frozenset[str]
+
+    @functools.cached_property
+    def plain_reporting_lemmas(self) -> frozenset[str]:
+        """Lemmas of a plain reporting frame ("X said", "told reporters"): never an event of their own."""
+        return self.reporting_verbs | self.other_reporting_lemmas
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What the event coder knows beyond its lexicon: the CAMEO ontology and one language's words."""
+
+    cameo: CameoOntology
+    language: Language
+
+
+def _checked_list(filename: str, key: str, value: object, pattern: re.Pattern | None, allow_null: bool = False) -> list:
+    if not isinstance(value, list):
+        raise DataFileError(f"{filename}: {key}: expected a list, found {type(value).__name__}")
+    for item in value:
+        if item is None and allow_null:
+            continue
+        if not isinstance(item, str) or not item or (pattern is not None and not pattern.fullmatch(item)):
+            what = f"does not match {pattern.pattern}" if pattern is not None else "is not a word"
+            raise DataFileError(f"{filename}: {key}: {item!r} {what}")
+    if len(set(value)) != len(value):
+        raise DataFileError(f"{filename}: {key}: an item is listed twice")
+    return value
+
+
+def _checked_scalar(filename: str, key: str, value: object, pattern: re.Pattern) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise DataFileError(f"{filename}: {key}: {value!r} does not match {pattern.pattern}")
+    return value
+
+
+def _checked_root_codes(filename: str, key: str, value: object) -> dict[str, str | None]:
+    data_files.check_keys(filename, value, value.keys() if isinstance(value, dict) else (), key)
+    for root, code in value.items():
+        _checked_scalar(filename, f"{key}: root", root, _ROOT)
+        if code is not None:
+            _checked_scalar(filename, f"{key}: {root}", code, _CODE)
+    return dict(value)
+
+
+def _checked_fields(filename: str, data: object, cls: type) -> None:
+    names = [field.name for field in fields(cls)]
+    data_files.check_keys(filename, data, names, required=names)
+
+
+def load_ontology(path=None) -> CameoOntology:
+    """The CAMEO ontology of PATH (default: the packaged data/cameo_ontology.yaml), validated."""
+    path = data_files.data_path("cameo_ontology.yaml") if path is None else path
+    filename = data_files.file_name(path)
+    data = data_files.read_yaml(path)
+    _checked_fields(filename, data, CameoOntology)
+    values: dict[str, object] = {}
+    for field in fields(CameoOntology):
+        key, value = field.name, data[field.name]
+        if key.endswith("_roots"):
+            values[key] = frozenset(_checked_list(filename, key, value, _ROOT))
+        elif key.endswith("_codes") and isinstance(value, list):
+            values[key] = frozenset(_checked_list(filename, key, value, _CODE))
+        elif key.endswith("_codes"):
+            values[key] = _checked_root_codes(filename, key, value)
+        elif key.endswith("_prefixes"):
+            values[key] = tuple(_checked_list(filename, key, value, _PREFIX))
+        elif key.endswith("_types"):
+            values[key] = frozenset(_checked_list(filename, key, value, _TYPE, allow_null=key == "person_types"))
+        elif key.endswith("_root"):
+            values[key] = _checked_scalar(filename, key, value, _ROOT)
+        elif key.endswith("_code"):
+            values[key] = _checked_scalar(filename, key, value, _CODE)
+        else:  # pragma: no cover - a field added to CameoOntology without a rule here
+            raise DataFileError(f"{filename}: {key}: no validation rule for this key")
+    return CameoOntology(**values)
+
+
+def load_language(lang: str = "en", path=None) -> Language:
+    """The words of LANG from PATH (default: the packaged data/lang/LANG.yaml), validated."""
+    path = data_files.data_path(f"lang/{lang}.yaml") if path is None else path
+    filename = data_files.file_name(path)
+    data = data_files.read_yaml(path)
+    _checked_fields(filename, data, Language)
+    values: dict[str, object] = {}
+    for field in fields(Language):
+        key, value = field.name, data[field.name]
+        if key == "group_noun_types":
+            data_files.check_keys(filename, value, value.keys() if isinstance(value, dict) else (), key)
+            values[key] = {noun: frozenset(_checked_list(filename, f"{key}: {noun}", types, _TYPE))
+                           for noun, types in value.items()}
+        else:
+            values[key] = frozenset(_checked_list(filename, key, value, None))
+    return Language(**values)
+
+
+@functools.cache
+def coder_knowledge(lang: str = "en") -> Knowledge:
+    """The packaged ontology and LANG's words, loaded once per process."""
+    return Knowledge(cameo=load_ontology(), language=load_language(lang))
