@@ -11,5 +11,5 @@ from setuptools import find_packages, setup
 setup(
     packages=find_packages(include=["pipelines", "pipelines.*"]) + ["pipelines._schemas"],
     package_dir={"pipelines._schemas": "schemas"},
-    package_data={"pipelines": ["nlp/data/*"], "pipelines._schemas": ["*.avsc"]},
+    package_data={"pipelines": ["nlp/data/*", "nlp/data/lang/*"], "pipelines._schemas": ["*.avsc"]},
 )

@@ -45,11 +45,13 @@ def test_wheel_installs_and_loads_every_schema_without_the_checkout(tmp_path):
     check = textwrap.dedent("""
         import json, pathlib
         import pipelines, pipelines.schemas as schemas
-        from pipelines.nlp import labels
+        from pipelines.nlp import events, knowledge, labels
+        coder = knowledge.coder_knowledge("en")  # the coder's ontology and language files (nlp/data/lang/)
+        lexicon = events.load_lexicon()
         names = sorted(path.stem for path in schemas.SCHEMA_DIR.glob("*.avsc"))
         print(json.dumps({"package": pipelines.__file__, "schema_dir": str(schemas.SCHEMA_DIR), "names": names,
                           "full_names": [schemas.full_name(name) for name in names],
-                          "label": labels.cameo_description("057")}))
+                          "label": labels.cameo_description("057"), "lexicon_verbs": len(lexicon.verbs)}))
     """)
     result = subprocess.run([str(python), "-c", check], cwd=elsewhere, check=True, capture_output=True, text=True,
                             timeout=300, env={"PATH": "/usr/bin:/bin"})
@@ -59,5 +61,6 @@ def test_wheel_installs_and_loads_every_schema_without_the_checkout(tmp_path):
     assert loaded["names"] == sorted(path.stem for path in (REPO / "schemas").glob("*.avsc"))
     assert all(name.startswith("io.eventwire.") for name in loaded["full_names"])
     assert loaded["label"] == "Sign formal agreement"
+    assert loaded["lexicon_verbs"] > 100
     for path in (REPO / "schemas").glob("*.avsc"):
         assert (site / "pipelines" / "_schemas" / path.name).read_bytes() == path.read_bytes()
