@@ -45,6 +45,10 @@ def ids_already_written(output_dir: str | None, newer_than_epoch: float) -> froz
             ids.update({record["article_id"] for record in schemas.read_container(file.path)})
         except schemas.CorruptContainer as error:
             quarantine(output_dir, error)
+        except FileNotFoundError:
+            # Every Deduplicate instance scans at setup; another one has just moved this damaged file to the
+            # quarantine (it logs the move). Its ids are unknown either way.
+            continue
     return frozenset(ids)
 
 

@@ -157,3 +157,19 @@ def test_date_partitions_and_their_markers_go_through_beam_filesystems(memory_ou
     markers = complete_partitions(memory_output)
     assert sorted(markers) == ["date=2020-01-02", "date=unknown"] and markers["date=unknown"]["records"] == 1
     assert [r["article_id"] for r in schemas.read_container(memory_output + "/date=2020-01-02/part-00000.avro")] == ["b"]
+
+
+def test_a_file_moved_away_by_a_concurrent_scan_is_skipped(tmp_path, monkeypatch):
+    """Several Deduplicate instances scan the output at setup; one may quarantine a file another has just listed."""
+    from pipelines.transforms import dedup
+
+    output = tmp_path / "out"
+    path = output / "window=2020-01-01T00-00-00Z" / "part-000-a.avro"
+    schemas.write_container_atomically(path, schemas.ANNOTATED_ARTICLE, articles("kept"))
+    gone = output / "window=2020-01-01T00-01-00Z" / "part-000-b.avro"
+    schemas.write_container_atomically(gone, schemas.ANNOTATED_ARTICLE, articles("gone"))
+    listed = dedup.output_files(str(output), skip_folders=("events",))
+    gone.unlink()  # the other instance's quarantine moved it after this scan listed it
+    monkeypatch.setattr(dedup, "output_files", lambda *args, **kwargs: listed)
+
+    assert dedup.ids_already_written(str(output), 0) == frozenset({"kept"})
