@@ -28,6 +28,8 @@ from dateparser.date import DateDataParser
 from dateutil import parser as iso_parser
 from spacy.tokens import Span, Token
 
+from pipelines.nlp.knowledge import coder_knowledge
+
 BACKGROUND_DAYS = 62
 """CONVENTIONS: "events more than about two months before publication" are background; "last month" is
 coded, and its first day can be 61 days back (published on 31 March, "last month" is 1-29 February)."""
@@ -35,12 +37,7 @@ coded, and its first day can be 61 days back (published on 31 March, "last month
 PRECISIONS = ("day", "week", "month", "year")
 _PERIOD_PRECISION = {"day": "day", "part_of_day": "day", "time": None, "week": "week", "month": "month", "year": "year"}
 
-_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-"""Auxiliaries that announce ("will visit", "won't attend": "wo" is how spaCy splits "won't")."""
-_FUTURE_XCOMP_HEADS = frozenset({"plan", "intend", "schedule", "set", "due", "expect", "go", "prepare", "aim"})
-"""Heads that put an infinitive in the future: "plans to visit", "is scheduled to meet", "is going to sign"."""
-_REPORTING = frozenset({"say", "tell", "report", "announce", "claim", "add", "state", "confirm", "allege", "accuse",
-                        "deny", "insist", "believe", "think", "write", "note", "explain", "warn", "reveal"})
+_WORDS = coder_knowledge("en").language  # date_future_auxiliaries, date_future_heads, date_reporting_verbs: lang/en.yaml
 _PREFIXES = re.compile(r"^(?:on|in|at|during|since|from|by|around|about|of|the|this past|the past|earlier|early|"
                        r"late|later|mid-?|the end of|the beginning of|the start of|the middle of)\s*", re.IGNORECASE)
 _SUFFIXES = re.compile(r"(?:'s|’s)$")
@@ -109,12 +106,12 @@ def resolve(text: str, published: dt.date | None, *, future: bool = False) -> tu
 
 def is_future(clause: Token) -> bool:
     """Whether the clause announces its event: "will visit", "plans to visit", "is set to meet"."""
-    if any(child.dep_ == "aux" and child.lower_ in _FUTURE_AUX for child in clause.children):
+    if any(child.dep_ == "aux" and child.lower_ in _WORDS.date_future_auxiliaries for child in clause.children):
         return True
-    if clause.dep_ == "xcomp" and clause.head.lemma_.lower() in _FUTURE_XCOMP_HEADS:
+    if clause.dep_ == "xcomp" and clause.head.lemma_.lower() in _WORDS.date_future_heads:
         return True
     return clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i and clause.head.pos_ in ("VERB", "AUX") \
-        and any(child.dep_ == "aux" and child.lower_ in _FUTURE_AUX for child in clause.head.children)
+        and any(child.dep_ == "aux" and child.lower_ in _WORDS.date_future_auxiliaries for child in clause.head.children)
 
 
 def is_past_perfect_background(clause: Token) -> bool:
@@ -124,7 +121,7 @@ def is_past_perfect_background(clause: Token) -> bool:
     head = clause
     while head.dep_ in ("conj",) and head.head.i != head.i:
         head = head.head
-    return not (head.dep_ in ("ccomp", "parataxis") and head.head.lemma_.lower() in _REPORTING)
+    return not (head.dep_ in ("ccomp", "parataxis") and head.head.lemma_.lower() in _WORDS.date_reporting_verbs)
 
 
 def date_entities(sentence: Span) -> list[Span]:

@@ -83,6 +83,9 @@ class Language:
     body_nouns: frozenset[str]
     quantity_nouns: frozenset[str]
     reported_pronouns: frozenset[str]
+    date_future_auxiliaries: frozenset[str]
+    date_future_heads: frozenset[str]
+    date_reporting_verbs: frozenset[str]
 
     @functools.cached_property
     def plain_reporting_lemmas(self) -> frozenset[str]:
