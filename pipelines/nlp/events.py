@@ -343,6 +343,8 @@ class _ArticleContext:
             (_location_of(e) for e in entities.entities if e.label in ("GPE", "LOC") and e.country_code), None
         )
 
+        self.armed_groups: dict[str, str] = {}
+        """Country each armed group of no country of its own was coded to (see _armed_group_where_it_fights)."""
         self.memory: list[Actor] = []
         """Actors of the events coded so far in the article, in text order (for "the group", "they")."""
 
@@ -673,6 +675,11 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = _own_country(actors1)
     actors2 = [_target_with_home_country(actor, actors1, sentence, context) for actor in actors2
                if not (actor.is_weapon and not actor.country_code)]
+    fighting_place = location if location_in_sentence else None
+    unknown_doer = _names_unknown_doer(subjects, lexicon)
+    actors1 = [_armed_group_where_it_fights(actor, fighting_place, context, unnamed_unknown=unknown_doer)
+               for actor in actors1]
+    actors2 = [_armed_group_where_it_fights(actor, fighting_place, context) for actor in actors2]
     actors1 = [_in_place_of_event(actor, location, location_in_sentence) for actor in actors1]
     setting = location or context.dateline  # where it happened, else where the article is set
     if not actors1 and setting and setting["country_code"] and _is_state_action(code) \
@@ -685,7 +692,6 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
     when = dates.event_date(trigger.clause, sentence, context.published)
     events = []
-    unknown_doer = _names_unknown_doer(subjects, lexicon)
     for actor1, actor2 in _pairs(actors1, actors2):
         where = location or _actor_country_place(actor1, actor2, code)
         if code == _CAMEO.statement_code and not _is_newsworthy_statement(trigger, actor1, actor2, lexicon):
@@ -1154,6 +1160,30 @@ def _in_place_of_event(actor: Actor, location: dict | None, located: bool, civil
         return actor
     country = location["country_code"]
     return replace(actor.in_country(country), ethnic_group=False)
+
+
+def _armed_group_where_it_fights(actor: Actor, place: dict | None, context: _ArticleContext,
+                                 unnamed_unknown: bool = False) -> Actor:
+    """Armed groups are coded to the country they fight in, and one group keeps one code through an article
+    (shared CONVENTIONS): a named group of no country of its own ("al-Qaeda members near Baghdad") takes the
+    country of its first event placed in a sentence and keeps it; an unnamed group ("nine other suspected
+    insurgents") takes its sentence's place, else the article's armed-group country when only one is known.
+    Unplaced groups, and unnamed doers the text calls unknown (UNNAMED_UNKNOWN: "gunmen", "militants"), stay
+    without a country (the conventions' null for unknown attackers; precision first)."""
+    if actor.type_code not in _CAMEO.armed_group_types or actor.country_code or actor.ethnic_group:
+        return actor
+    key = actor.code if actor.code != actor.type_code else ""
+    if not key and unnamed_unknown:
+        return actor
+    country = context.armed_groups.get(key) if key else None
+    if country is None and place and place["country_code"]:
+        country = place["country_code"]
+    if country is None and len(set(context.armed_groups.values())) == 1:
+        (country,) = set(context.armed_groups.values())
+    if country is None:
+        return actor
+    context.armed_groups.setdefault(key or actor.name.lower(), country)
+    return Actor.of(actor.name, country, actor.type_code)
 
 
 def _reporting_subject(pronoun: Token) -> Token | None:

@@ -44,6 +44,7 @@ class CameoOntology:
     international_types: frozenset[str]
     person_types: frozenset[str | None]
     plural_group_types: frozenset[str]
+    armed_group_types: frozenset[str]
     singular_body_types: frozenset[str]
 
     @functools.cached_property

@@ -480,3 +480,21 @@ def test_the_coder_uses_the_lexicon_it_is_given(nlp):
     assert [e["event_root_code"] for e in code_events(doc, article_id="a", published_at=PUBLISHED, lexicon=lexicon)]
     without_attack = replace(lexicon, verbs={word: entry for word, entry in lexicon.verbs.items() if word != "attack"})
     assert code_events(doc, article_id="a", published_at=PUBLISHED, lexicon=without_attack) == []
+
+
+def test_armed_groups_are_coded_to_the_country_they_fight_in_once_per_article(code):
+    """Convention "armed group where it fights": a transnational group takes the country of its placed
+    event and keeps it; an unnamed group later in the article takes the one armed-group country known."""
+    events = code("U.S. soldiers killed nine suspected al-Qaeda members near Baghdad on Thursday. "
+                  "The al-Qaeda members had fired at the soldiers. Nine other suspected insurgents were arrested.")
+    killing, firing = [event for event in events if event["event_root_code"] == "19"]
+    assert killing["actor1"]["code"] == "USAMIL" and killing["actor2"]["code"] == "IRQREB"
+    assert firing["actor1"]["code"] == "IRQREB"  # the same group, its one code
+    arrest = only(events, "17")
+    assert arrest["actor2"]["code"] == "IRQREB"
+
+
+def test_unknown_attackers_keep_no_country_where_they_strike(code):
+    """Unnamed doers the text calls unknown ("gunmen") are not an armed group of the place: null source."""
+    event = only(code("Gunmen kidnapped three Chinese engineers in northern Nigeria."))
+    assert event["actor1"]["country_code"] is None and event["actor2"]["country_code"] == "CHN"
