@@ -206,9 +206,9 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
     LEXICON is the trigger lexicon to code with (load_lexicon(); a worker loads it once and passes it in);
     without one the packaged lexicon is used.
 
-    An event whose doer the article does not give is left out, unless the text itself says the doer is
-    unknown ("gunmen", "a roadside bomb"); with allow_partial such events are kept, flagged by a confidence
-    of at most PARTIAL_CONFIDENCE."""
+    An event whose doer or target the article does not give is partial and left out (a doer the text itself
+    calls unknown, "gunmen", "a roadside bomb", is not missing); with allow_partial such events are kept,
+    flagged by a confidence of at most PARTIAL_CONFIDENCE."""
     entities = article_entities(doc)
     partial = _allow_partial_default if allow_partial is None else allow_partial
     lexicon = trigger_lexicon() if lexicon is None else lexicon
@@ -692,11 +692,11 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
     when = dates.event_date(trigger.clause, sentence, context.published)
     events = []
-    for actor1, actor2 in _pairs(actors1, actors2):
+    for actor1, actor2 in _pairs(actors1, actors2, code):
         where = location or _actor_country_place(actor1, actor2, code)
         if code == _CAMEO.statement_code and not _is_newsworthy_statement(trigger, actor1, actor2, lexicon):
             continue
-        partial = actor1 is None and not unknown_doer
+        partial = (actor1 is None and not unknown_doer) or actor2 is None
         if partial and not context.allow_partial:
             continue
         record = _event_record(
@@ -1287,15 +1287,16 @@ def _country_in(tokens: list[Token], context: _ArticleContext) -> str | None:
     return None
 
 
-def _pairs(actors1: list[Actor], actors2: list[Actor]) -> list[tuple[Actor | None, Actor | None]]:
-    """Actor pairs of one trigger; "X and Y met" pairs the subjects with each other, also when the only
-    target named has no country ("Israel and Lebanon renewed negotiations on a troop pullback")."""
+def _pairs(actors1: list[Actor], actors2: list[Actor], code: str) -> list[tuple[Actor | None, Actor | None]]:
+    """Actor pairs of one trigger; a joint action ("X and Y met", ontology joint_action_*) pairs the subjects
+    with each other, also when the only target named has no country ("Israel and Lebanon renewed negotiations
+    on a troop pullback"); coordinated doers of any other act did it together, each with no target."""
     countries1 = {actor.country_code for actor in actors1 if actor.country_code}
     if len(countries1) > 1 and not any(actor.country_code or actor.type_code == "IGO" for actor in actors2):
         actors2 = []
     if actors2:
         pairs = [(a1, a2) for a1 in actors1 or [None] for a2 in actors2]
-    elif len(actors1) > 1:
+    elif len(actors1) > 1 and (code[:2] in _CAMEO.joint_action_roots or code[:3] in _CAMEO.joint_action_codes):
         pairs = [(a, b) for i, a in enumerate(actors1) for b in actors1[i + 1 :]]
     else:
         pairs = [(actor, None) for actor in actors1]

@@ -45,6 +45,8 @@ class CameoOntology:
     person_types: frozenset[str | None]
     plural_group_types: frozenset[str]
     armed_group_types: frozenset[str]
+    joint_action_roots: frozenset[str]
+    joint_action_codes: frozenset[str]
     singular_body_types: frozenset[str]
 
     @functools.cached_property
