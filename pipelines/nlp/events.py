@@ -696,7 +696,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         where = location or _actor_country_place(actor1, actor2, code)
         if code == _CAMEO.statement_code and not _is_newsworthy_statement(trigger, actor1, actor2, lexicon):
             continue
-        partial = (actor1 is None and not unknown_doer) or actor2 is None
+        partial = (not _is_placed(actor1) and not unknown_doer) or not _is_placed(actor2)
         if partial and not context.allow_partial:
             continue
         record = _event_record(
@@ -706,6 +706,10 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
             record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)
         events.append(record)
     return events
+
+
+def _is_placed(actor: Actor | None) -> bool:
+    return actor is not None and bool(actor.country_code or actor.type_code in _CAMEO.international_types)
 
 
 PARTIAL_CONFIDENCE = 0.25
