@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -343,12 +344,24 @@ class _ArticleContext:
             (_location_of(e) for e in entities.entities if e.label in ("GPE", "LOC") and e.country_code), None
         )
 
+        counts = Counter(e.country_code for e in entities.entities
+                         if e.country_code and e.label in ("NORP", "GPE", "LOC", "ORG"))
+        top = counts.most_common(2)
+        self.main_country = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        self.doers_by_root: dict[str, Actor] = {}
+        """The placed doer of the article's latest coded event of each root ("the attack" -> who attacked)."""
+        self.people: dict[str, tuple[str | None, str | None]] = {}
+        """(country, role) per surname of the people the article placed; (None, None) when two countries."""
         self.armed_groups: dict[str, str] = {}
         """Country each armed group of no country of its own was coded to (see _armed_group_where_it_fights)."""
         self.memory: list[Actor] = []
         """Actors of the events coded so far in the article, in text order (for "the group", "they")."""
 
     def remember(self, event: dict) -> None:
+        doer = event["actor1"]
+        if doer and (doer["country_code"] or doer["type_code"] in _CAMEO.international_types):
+            self.doers_by_root[event["event_root_code"]] = Actor(doer["name"], doer["code"], doer["country_code"],
+                                                                 doer["type_code"])
         for record in (event["actor1"], event["actor2"]):
             if record and record["code"] and (record["country_code"] or record["type_code"] == "IGO"):
                 actor = Actor(record["name"], record["code"], record["country_code"], record["type_code"])
@@ -662,6 +675,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors1 = [_with_home_country(actor, sentence, context, any_role=True) for actor in actors1]
     if code[:2] in _CAMEO.purpose_target_roots and not any(actor.country_code for actor in actors2):
         actors2 = _first_actors(_deeper_targets(trigger.clause, excluded, _PURPOSE_PATH_DEPS), context) or actors2
+    if code[:2] == _CAMEO.complaint_root and not any(_is_placed(actor) for actor in actors2):
+        actors2 = _doers_of_events_named(objects, actors1, context) or actors2
     if code[:2] == "13" and not any(actor.country_code for actor in actors2):
         actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
@@ -671,6 +686,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
             code[:2] in _CAMEO.place_target_roots or code[:3] in _CAMEO.place_target_codes or _is_place_measure(trigger, lexicon)
             or (code[:2] == _CAMEO.force_posture_root and all(a.country_code != location["country_code"] for a in actors1))):
         actors2 = [_place_target(location)]
+    if not actors2 and (code[:2] in _CAMEO.place_target_roots or code[:3] in _CAMEO.place_target_codes):
+        actors2 = [_place_target(place) for place in _places_named(objects, context)][:1]
     if not actors2 and (code[:2] == _CAMEO.protest_root or code[:3] == _CAMEO.protest_eased_code):
         actors2 = _own_country(actors1)
     actors2 = [_target_with_home_country(actor, actors1, sentence, context) for actor in actors2
@@ -706,6 +723,21 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
             record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)
         events.append(record)
     return events
+
+
+def _doers_of_events_named(objects: list[Token], actors1: list[Actor], context: _ArticleContext) -> list[Actor]:
+    """"Ukraine condemned the attack": criticism of an event the article has coded ("the attack", "this
+    shelling") is against that event's doer, the latest placed doer of an event of the noun's root. Only a
+    definite re-mention counts; a doer criticising its own act is no target."""
+    for obj in objects:
+        if obj.lemma_.lower() not in context.lexicon.nouns or not any(
+                child.dep_ == "det" and child.lower_ in ("the", "this", "that", "these", "those") for child in obj.children):
+            continue
+        code = _noun_code(obj, context.lexicon)
+        doer = context.doers_by_root.get(code[:2]) if code else None
+        if doer is not None and all(doer.code != actor.code for actor in actors1):
+            return [doer]
+    return []
 
 
 def _is_placed(actor: Actor | None) -> bool:
@@ -960,7 +992,7 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, a
     if actor.country_code or actor.ethnic_group or actor.type_code in _CAMEO.international_types or not (
             any_role or actor.type_code in roles) or actor.is_weapon:
         return actor
-    country = _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
+    country = context.main_country or _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
     if country is None:
         return actor
     return actor.in_country(country)
@@ -993,10 +1025,12 @@ def _place_authorities(location: dict) -> Actor:
 
 def _under_jurisdiction(actor: Actor, doers: list[Actor]) -> Actor:
     """"Paul Manafort was sentenced by a federal judge": a person or group of no known country that a state
-    arrests, tries or sentences is of that state (the country of its authority)."""
+    arrests, tries or sentences is of that state (the country of its authority, or the state itself: "China
+    hands stiff sentences to 27 farmers")."""
     if actor.country_code or actor.type_code in _CAMEO.international_types or actor.ethnic_group:
         return actor
-    countries = {d.country_code for d in doers if d.country_code and d.type_code in ("GOV", "JUD", "COP", "LEG")}
+    countries = {d.country_code for d in doers
+                 if d.country_code and d.type_code in (None, "GOV", "JUD", "COP", "LEG")}
     return actor.in_country(countries.pop()) if len(countries) == 1 else actor
 
 
@@ -1018,6 +1052,12 @@ def _is_place_measure(trigger: _Trigger, lexicon: Lexicon) -> bool:
         verbs.append(trigger.complement)
     words = [trigger.word, *(_direct_object(verb) for verb in verbs)]
     return any(word is not None and word.lemma_.lower() in lexicon.place_measures for word in words)
+
+
+def _places_named(objects: list[Token], context: _ArticleContext) -> list[dict]:
+    """The placed towns and regions that are themselves the objects: "Russian troops shelled Kharkiv"."""
+    entities = [context.entities.entity_at(obj) for obj in objects]
+    return [_location_of(e) for e in entities if e is not None and e.label in _PLACE_LABELS and e.country_code]
 
 
 def _place_target(location: dict) -> Actor:
@@ -1239,7 +1279,9 @@ def _entity_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleC
     """Capital metonymy makes a government ("Moscow said" -> RUSGOV); other cities are not actors."""
     if entity.actor_code:
         return Actor(entity.canonical, entity.actor_code, entity.country_code, entity.actor_type)
-    if entity.label in ("PERSON", "ORG", "NORP"):
+    if entity.label == "PERSON":
+        return _person_actor(entity, phrase, context)
+    if entity.label in ("ORG", "NORP"):
         country = entity.country_code or _country_in(phrase, context)
         type_code = entity.actor_type or role_type(phrase)
         return Actor.of(entity.canonical, country, type_code)
@@ -1249,6 +1291,23 @@ def _entity_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleC
         type_code = entity.actor_type or role_type(phrase)
         return Actor.of(entity.canonical, entity.country_code, type_code)
     return None
+
+
+def _person_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleContext) -> Actor:
+    """A person keeps the country and role the article first gave them: "Former Ukrainian PM Yulia
+    Tymoshenko" in the headline makes "Yulia V. Tymoshenko" and "Tymoshenko" later Ukrainian. People are
+    matched by surname; a surname the article gives two countries is not recalled."""
+    country = entity.country_code or _country_in(phrase, context)
+    type_code = entity.actor_type or role_type(phrase)
+    surname = entity.canonical.split()[-1].lower() if entity.canonical.split() else ""
+    known = context.people.get(surname)
+    if country and known is None:
+        context.people[surname] = (country, type_code)
+    elif country and known[0] != country:
+        context.people[surname] = (None, None)
+    elif not country and known and known[0]:
+        country, type_code = known[0], type_code or known[1]
+    return Actor.of(entity.canonical, country, type_code)
 
 
 def _noun_phrase(head: Token) -> list[Token]:
