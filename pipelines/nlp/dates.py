@@ -144,7 +144,10 @@ def date_entities(sentence: Span) -> list[Span]:
 
 
 def _attached_to(token: Token, clause: Token) -> bool:
-    return clause.i in (token.head.i, token.head.head.i)
+    """Whether a date belongs to the clause: attached to it, or to the clause it is an adverbial or a
+    coordinated part of ("On February 9, a journalist was filming when rockets struck": the strike too)."""
+    owners = (token.head.i, token.head.head.i)
+    return clause.i in owners or (clause.dep_ in ("advcl", "conj") and clause.head.i in owners)
 
 
 def _clean(text: str) -> str:

@@ -164,6 +164,8 @@ class Actor:
     ethnic_group: bool = False
     """"Ethnic Albanians": the nationality names the group, not the state; the country is where they are."""
     is_weapon: bool = False
+    private_person: bool = False
+    """A named person of no role the article gives ("Sabrina from USA"): not a state's agent (see _pairs)."""
     """"A rocket", "Israeli jets": a means of attack standing for whoever used it."""
 
     @classmethod
@@ -537,6 +539,8 @@ def _is_standalone_event_noun(noun: Token, lexicon: Lexicon) -> bool:
         return False
     if noun.dep_ in ("ROOT", "nsubj", "nsubjpass"):
         return True
+    if noun.tag_ == "NNS" and not any(child.dep_ in ("det", "poss", "nummod") for child in noun.children):
+        return False  # "a rising tide of violent protests by farmers": a kind of event, not one event
     return any(
         child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("by", "between")) for child in noun.children
     )
@@ -1307,7 +1311,8 @@ def _person_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleC
         context.people[surname] = (None, None)
     elif not country and known and known[0]:
         country, type_code = known[0], type_code or known[1]
-    return Actor.of(entity.canonical, country, type_code)
+    private = type_code is None and not entity.actor_code
+    return Actor.of(entity.canonical, country, type_code, private_person=private)
 
 
 def _noun_phrase(head: Token) -> list[Token]:
@@ -1363,6 +1368,8 @@ def _pairs(actors1: list[Actor], actors2: list[Actor], code: str) -> list[tuple[
         pairs = [(a, b) for i, a in enumerate(actors1) for b in actors1[i + 1 :]]
     else:
         pairs = [(actor, None) for actor in actors1]
+    if code[:2] in _CAMEO.official_doer_roots:  # "Sabrina from USA is visiting Bhutan": a tourist, no diplomacy
+        pairs = [(a1, a2) for a1, a2 in pairs if not (a1 and a1.private_person)]
     return [(a1, a2) for a1, a2 in pairs if a1 != a2 and ((a1 and a1.code) or (a2 and a2.code))]
 
 

@@ -47,6 +47,7 @@ class CameoOntology:
     armed_group_types: frozenset[str]
     joint_action_roots: frozenset[str]
     joint_action_codes: frozenset[str]
+    official_doer_roots: frozenset[str]
     singular_body_types: frozenset[str]
 
     @functools.cached_property
