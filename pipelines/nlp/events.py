@@ -350,8 +350,8 @@ class _ArticleContext:
                          if e.country_code and e.label in ("NORP", "GPE", "LOC", "ORG"))
         top = counts.most_common(2)
         self.main_country = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
-        self.doers_by_root: dict[str, Actor] = {}
-        """The placed doer of the article's latest coded event of each root ("the attack" -> who attacked)."""
+        self.latest_events: dict[str, dict] = {}
+        """The article's latest coded event of each root with a placed doer ("the attack" -> who attacked)."""
         self.people: dict[str, tuple[str | None, str | None]] = {}
         """(country, role) per surname of the people the article placed; (None, None) when two countries."""
         self.armed_groups: dict[str, str] = {}
@@ -362,8 +362,7 @@ class _ArticleContext:
     def remember(self, event: dict) -> None:
         doer = event["actor1"]
         if doer and (doer["country_code"] or doer["type_code"] in _CAMEO.international_types):
-            self.doers_by_root[event["event_root_code"]] = Actor(doer["name"], doer["code"], doer["country_code"],
-                                                                 doer["type_code"])
+            self.latest_events[event["event_root_code"]] = event
         for record in (event["actor1"], event["actor2"]):
             if record and record["code"] and (record["country_code"] or record["type_code"] == "IGO"):
                 actor = Actor(record["name"], record["code"], record["country_code"], record["type_code"])
@@ -671,6 +670,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         deeper = _first_actors(_deeper_targets(trigger.clause, excluded), context)
         if not actors2 or any(actor.country_code for actor in deeper):
             actors2 = deeper or actors2
+    if not actors1 and trigger.code[:2] in _CAMEO.violent_roots and not _is_active(trigger.clause):
+        actors1 = _doers_of_events_named(_circumstance_nouns(trigger.clause), [], context)  # "killed in the shelling"
     if not actors1 and _caused_by_non_agent(trigger, lexicon):
         return []
     code = _refined_code(trigger, subjects, actors1, lexicon)
@@ -709,6 +710,9 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if _is_state_action(code):
         actors2 = [_under_jurisdiction(actor, actors1) for actor in actors2]
     civilians_place = trigger_place or _place_after(trigger, sentence, context)
+    if civilians_place is None and location is None and code[:2] in _CAMEO.violent_roots:
+        remembered = _event_named(_circumstance_nouns(trigger.clause), context)  # victims of "the shelling": there
+        civilians_place = remembered["location"] if remembered and remembered["location"] else None
     actors2 = [_in_place_of_event(actor, civilians_place, True, civilians=True) if civilians_place else
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
     when = dates.event_date(trigger.clause, sentence, context.published)
@@ -729,19 +733,37 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     return events
 
 
+def _event_named(nouns: list[Token], context: _ArticleContext) -> dict | None:
+    """The coded event a definite event noun re-mentions ("the attack", "this shelling"): the article's latest
+    event of the noun's root whose doer is placed."""
+    for noun in nouns:
+        if noun.lemma_.lower() in context.lexicon.nouns and any(
+                child.dep_ == "det" and child.lower_ in ("the", "this", "that", "these", "those") for child in noun.children):
+            code = _noun_code(noun, context.lexicon)
+            if code and code[:2] in context.latest_events:
+                return context.latest_events[code[:2]]
+    return None
+
+
+def _doer_of(event: dict) -> Actor:
+    doer = event["actor1"]
+    return Actor(doer["name"], doer["code"], doer["country_code"], doer["type_code"])
+
+
 def _doers_of_events_named(objects: list[Token], actors1: list[Actor], context: _ArticleContext) -> list[Actor]:
-    """"Ukraine condemned the attack": criticism of an event the article has coded ("the attack", "this
-    shelling") is against that event's doer, the latest placed doer of an event of the noun's root. Only a
-    definite re-mention counts; a doer criticising its own act is no target."""
-    for obj in objects:
-        if obj.lemma_.lower() not in context.lexicon.nouns or not any(
-                child.dep_ == "det" and child.lower_ in ("the", "this", "that", "these", "those") for child in obj.children):
-            continue
-        code = _noun_code(obj, context.lexicon)
-        doer = context.doers_by_root.get(code[:2]) if code else None
-        if doer is not None and all(doer.code != actor.code for actor in actors1):
-            return [doer]
-    return []
+    """"Ukraine condemned the attack": criticism of an event the article has coded is against that event's
+    doer (_event_named); so is the doer of a passive "killed in the shelling". A doer criticising its own
+    act is no target."""
+    event = _event_named(objects, context)
+    if event is None or any(_doer_of(event).code == actor.code for actor in actors1):
+        return []
+    return [_doer_of(event)]
+
+
+def _circumstance_nouns(clause: Token) -> list[Token]:
+    """Nouns of the clause's "in"/"during" phrases: "two people were killed in the initial shelling"."""
+    return [g for c in clause.children if c.dep_ == "prep" and c.lower_ in ("in", "during") for g in c.children
+            if g.dep_ == "pobj"]
 
 
 def _is_placed(actor: Actor | None) -> bool:
@@ -1252,7 +1274,9 @@ def _reporting_subject(pronoun: Token) -> Token | None:
         return None
     if plural and subject.tag_ not in ("NNS", "NNPS") and not any(c.dep_ == "conj" for c in subject.children) \
             and subject.ent_type_ not in ("NORP", "ORG"):
-        return None
+        # "U.N. spokesman Chris Gunness says they condemn": a spokesman's "we"/"they" is the organisation
+        return next((t for t in subject.lefts if t.ent_type_ == "ORG" or any(
+            g.ent_type_ == "ORG" and g.dep_ == "compound" for g in t.lefts)), None)
     return subject
 
 
@@ -1300,9 +1324,13 @@ def _entity_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleC
 def _person_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleContext) -> Actor:
     """A person keeps the country and role the article first gave them: "Former Ukrainian PM Yulia
     Tymoshenko" in the headline makes "Yulia V. Tymoshenko" and "Tymoshenko" later Ukrainian. People are
-    matched by surname; a surname the article gives two countries is not recalled."""
+    matched by surname; a surname the article gives two countries is not recalled. A person of a known
+    organisation ("U.N. spokesman Chris Gunness") acts for it."""
     country = entity.country_code or _country_in(phrase, context)
     type_code = entity.actor_type or role_type(phrase)
+    organisation = None if country else _coded_organisation_in(phrase, context)
+    if organisation is not None:  # "U.N. spokesman Chris Gunness" speaks for the UN
+        return Actor(entity.canonical, organisation.actor_code, organisation.country_code, organisation.actor_type)
     surname = entity.canonical.split()[-1].lower() if entity.canonical.split() else ""
     known = context.people.get(surname)
     if country and known is None:

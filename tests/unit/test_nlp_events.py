@@ -512,3 +512,18 @@ def test_unknown_attackers_keep_no_country_where_they_strike(code):
     """Unnamed doers the text calls unknown ("gunmen") are not an armed group of the place: null source."""
     event = only(code("Gunmen kidnapped three Chinese engineers in northern Nigeria."))
     assert event["actor1"]["country_code"] is None and event["actor2"]["country_code"] == "CHN"
+
+
+def test_a_definite_event_noun_recalls_the_coded_event_its_doer_and_place(code):
+    """Criticism of "the attack" targets who attacked; victims "killed in the initial shelling" were hit by
+    its doer, where it happened; a spokesman's "they" is the organisation he speaks for."""
+    events = code("Israeli shelling on a UN school in Gaza kills six. Two people were killed in the initial "
+                  "shelling. U.N. spokesman Chris Gunness says they condemn the attack.")
+    keys = {(e["event_root_code"], e["actor1"]["code"], e["actor2"]["code"]) for e in events}
+    assert ("19", "ISR", "PSECVL") in keys
+    assert ("11", "IGOUNO", "ISR") in keys
+
+
+def test_a_un_suspension_of_operations_in_a_place_targets_that_place(code):
+    event = only(code("The U.N. temporarily suspended all of its operations in Gaza on Thursday."))
+    assert event["event_root_code"] == "16" and event["actor2"]["country_code"] == "PSE"
