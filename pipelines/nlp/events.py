@@ -695,7 +695,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = [_place_target(place) for place in _places_named(objects, context)][:1]
     if not actors2 and (code[:2] == _CAMEO.protest_root or code[:3] == _CAMEO.protest_eased_code):
         actors2 = _own_country(actors1)
-    actors2 = [_target_with_home_country(actor, actors1, sentence, context) for actor in actors2
+    actors2 = [_target_with_home_country(actor, actors1, sentence, context, code) for actor in actors2
                if not (actor.is_weapon and not actor.country_code)]
     fighting_place = location if location_in_sentence else None
     unknown_doer = _names_unknown_doer(subjects, lexicon)
@@ -715,6 +715,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         civilians_place = remembered["location"] if remembered and remembered["location"] else None
     actors2 = [_in_place_of_event(actor, civilians_place, True, civilians=True) if civilians_place else
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
+    code = _crowd_control(code, actors1, actors2)
     when = dates.event_date(trigger.clause, sentence, context.published)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2, code):
@@ -904,7 +905,8 @@ def _inherited_subjects(verb: Token) -> list[Token]:
     if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") and _is_active(verb):
         return [verb.head]
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
-        subjects = [child for child in verb.head.children if child.dep_ == "nsubj"]
+        controllers = ("nsubj", "nsubjpass") if verb.dep_ == "xcomp" else ("nsubj",)  # "is scheduled to hold talks"
+        subjects = [child for child in verb.head.children if child.dep_ in controllers]
         if subjects or verb.head.dep_ not in ("xcomp", "conj"):
             return subjects
         return _inherited_subjects(verb.head)
@@ -1024,9 +1026,14 @@ def _with_home_country(actor: Actor, sentence: Span, context: _ArticleContext, a
     return actor.in_country(country)
 
 
-def _target_with_home_country(actor: Actor, actors1: list[Actor], sentence: Span, context: _ArticleContext) -> Actor:
+def _target_with_home_country(actor: Actor, actors1: list[Actor], sentence: Span, context: _ArticleContext,
+                              code: str) -> Actor:
     """An untitled government, opposition, court or legislature as target takes the story's country, unless
-    that makes it the doer itself ("the president said the government would ...": no self-directed event)."""
+    that makes it the doer itself ("the president said the government would ...": no self-directed event).
+    Condolences (ontology own_people_target_codes) go to the story's own people and officials: "offered
+    condolences to the families of the victims", "expressed his sadness at the minister's death"."""
+    if code in _CAMEO.own_people_target_codes:
+        return _with_home_country(actor, sentence, context, roles=_CAMEO.domestic_target_types | {"CVL"})
     placed = _with_home_country(actor, sentence, context, roles=_CAMEO.domestic_target_types)
     return actor if any(placed.code == doer.code for doer in actors1) else placed
 
@@ -1036,6 +1043,16 @@ def _unnamed_protesters(subjects: list[Token], lexicon: Lexicon) -> list[Actor]:
     participant, even a group no role table names (an event noun as subject, "a rally", is not)."""
     return [Actor.of(_phrase_text(_noun_phrase(head)), None, None) for head in subjects
             if head.pos_ == "NOUN" and head.lemma_.lower() not in lexicon.nouns]
+
+
+def _crowd_control(code: str, actors1: list[Actor], actors2: list[Actor]) -> str:
+    """Force by police against protesters ("police fired on protesters", "beat demonstrators") is crowd
+    control, CAMEO 175 (tests/gold/CONVENTIONS.md rule 4), not an armed attack (ontology crowd_control_*)."""
+    if code[:2] in _CAMEO.violent_roots and actors1 and actors2 \
+            and all(actor.type_code in _CAMEO.crowd_control_doer_types for actor in actors1) \
+            and all(actor.type_code in _CAMEO.crowd_control_target_types for actor in actors2):
+        return _CAMEO.crowd_control_code
+    return code
 
 
 def _is_state_action(code: str) -> bool:
