@@ -851,7 +851,9 @@ def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], lis
     for child in verb.children:
         if child.dep_ == "nsubj" and _is_dateline(child):
             continue
-        if child.dep_ == "nsubj":
+        if child.dep_ == "nsubj" and _is_headline_passive(verb):
+            objects.append(child)  # "Former PM Yulia Tymoshenko arrested on contempt charges"
+        elif child.dep_ == "nsubj":
             subjects.append(verb.head if child.tag_ in _RELATIVE_TAGS and verb.dep_ == "relcl" else child)
         elif child.dep_ == "agent":
             subjects.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
@@ -913,6 +915,13 @@ def _inherited_subjects(verb: Token) -> list[Token]:
     if verb.dep_ == "xcomp" and verb.head.dep_ == "acomp":
         return [child for child in verb.head.head.children if child.dep_ == "nsubj"]
     return []
+
+
+def _is_headline_passive(verb: Token) -> bool:
+    """A past participle heading its sentence with no auxiliary ("Lawyer thrown out of court", "Ex-PM
+    arrested"): headlines drop "was"; the parser's subject is the patient."""
+    return verb.dep_ == "ROOT" and verb.tag_ == "VBN" and not any(
+        child.dep_ in ("aux", "auxpass") for child in verb.children)
 
 
 def _is_active(verb: Token) -> bool:

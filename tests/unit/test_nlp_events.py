@@ -540,3 +540,9 @@ def test_a_un_suspension_of_operations_in_a_place_targets_that_place(code):
 def test_statements_of_sympathy_intents_and_crowd_control(code, text, expected):
     event = only(code(text))
     assert (event["event_code"], event["actor1"]["code"], event["actor2"]["code"]) == expected
+
+
+def test_a_headline_participle_is_a_passive(code):
+    """Headlines drop "was": the parser's subject of "thrown out of court" is the one thrown out (174)."""
+    event = only(code("Iraq: Lebanese defense lawyer thrown out of court"))
+    assert event["event_code"] == "174" and event["actor2"]["country_code"] == "LBN"
