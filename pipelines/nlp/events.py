@@ -918,10 +918,14 @@ def _inherited_subjects(verb: Token) -> list[Token]:
 
 
 def _is_headline_passive(verb: Token) -> bool:
-    """A past participle heading its sentence with no auxiliary ("Lawyer thrown out of court", "Ex-PM
-    arrested"): headlines drop "was"; the parser's subject is the patient."""
-    return verb.dep_ == "ROOT" and verb.tag_ == "VBN" and not any(
-        child.dep_ in ("aux", "auxpass") for child in verb.children)
+    """A past participle heading a headline with no auxiliary and no object ("Lawyer thrown out of court",
+    "Ex-PM arrested"): headlines drop "was", so the parser's subject is the patient. A headline has no final
+    full stop; the small model also tags plain past tenses VBN ("Hungarians protested in Bucharest.")."""
+    if verb.dep_ != "ROOT" or verb.tag_ != "VBN" or any(
+            child.dep_ in ("aux", "auxpass", "dobj") for child in verb.children):
+        return False
+    words = [token for token in verb.sent if not token.is_space]
+    return bool(words) and words[-1].text not in (".", "!", "?", '"', "”")
 
 
 def _is_active(verb: Token) -> bool:
