@@ -350,6 +350,7 @@ class _ArticleContext:
                          if e.country_code and e.label in ("NORP", "GPE", "LOC", "ORG"))
         top = counts.most_common(2)
         self.main_country = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        self.latest_root = ""
         self.latest_events: dict[str, dict] = {}
         """The article's latest coded event of each root with a placed doer ("the attack" -> who attacked)."""
         self.people: dict[str, tuple[str | None, str | None]] = {}
@@ -363,6 +364,7 @@ class _ArticleContext:
         doer = event["actor1"]
         if doer and (doer["country_code"] or doer["type_code"] in _CAMEO.international_types):
             self.latest_events[event["event_root_code"]] = event
+            self.latest_root = event["event_root_code"]
         for record in (event["actor1"], event["actor2"]):
             if record and record["code"] and (record["country_code"] or record["type_code"] == "IGO"):
                 actor = Actor(record["name"], record["code"], record["country_code"], record["type_code"])
@@ -585,6 +587,8 @@ def _is_background(trigger: _Trigger) -> bool:
         return True
     if clause.dep_ == "acl" and clause.tag_ == "VBN":
         return True
+    if any(c.dep_ == "advmod" and c.lower_ in _EN.background_adverbs for c in clause.children):
+        return True  # "Khadr was previously charged by the commission"
     if clause.pos_ == "NOUN":
         head = clause.head
         while head.dep_ in ("pobj", "pcomp", "prep") and head.head.i != head.i and head.lower_ not in _EN.background_preps:
@@ -716,6 +720,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     actors2 = [_in_place_of_event(actor, civilians_place, True, civilians=True) if civilians_place else
                _in_place_of_event(actor, location, location_in_sentence) for actor in actors2]
     code = _crowd_control(code, actors1, actors2)
+    if code[:2] == _CAMEO.fight_root and any(head.lemma_.lower() in _EN.assailants for head in subjects):
+        code = _CAMEO.assault_code  # "a gunman shot dead a journalist": an assault, not a battle
     when = dates.event_date(trigger.clause, sentence, context.published)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2, code):
@@ -736,10 +742,16 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
 
 def _event_named(nouns: list[Token], context: _ArticleContext) -> dict | None:
     """The coded event a definite event noun re-mentions ("the attack", "this shelling"): the article's latest
-    event of the noun's root whose doer is placed."""
+    event of the noun's root whose doer is placed; a general anaphor ("the action", "this act") names the
+    article's latest such event of any root."""
     for noun in nouns:
-        if noun.lemma_.lower() in context.lexicon.nouns and any(
-                child.dep_ == "det" and child.lower_ in ("the", "this", "that", "these", "those") for child in noun.children):
+        lemma = noun.lemma_.lower()
+        if not any(child.dep_ == "det" and child.lower_ in ("the", "this", "that", "these", "those")
+                   for child in noun.children):
+            continue
+        if lemma in _EN.event_anaphors and context.latest_events:
+            return context.latest_events[context.latest_root]
+        if lemma in context.lexicon.nouns:
             code = _noun_code(noun, context.lexicon)
             if code and code[:2] in context.latest_events:
                 return context.latest_events[code[:2]]

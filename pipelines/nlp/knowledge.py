@@ -50,6 +50,8 @@ class CameoOntology:
     official_doer_roots: frozenset[str]
     own_people_target_codes: frozenset[str]
     crowd_control_code: str
+    assault_code: str
+    fight_root: str
     crowd_control_doer_types: frozenset[str]
     crowd_control_target_types: frozenset[str]
     singular_body_types: frozenset[str]
@@ -78,6 +80,9 @@ class Language:
     measure_nouns: frozenset[str]
     background_marks: frozenset[str]
     background_preps: frozenset[str]
+    background_adverbs: frozenset[str]
+    event_anaphors: frozenset[str]
+    assailants: frozenset[str]
     not_target_preps: frozenset[str]
     unknown_marks: frozenset[str]
     unknown_doers: frozenset[str]

@@ -562,3 +562,18 @@ def test_news_agencies_are_never_actors_of_the_events_they_report(code, text):
         assert not names & {"Reuters", "Associated Press", "Xinhua", "BBC", "British Broadcasting Corporation"}
         assert "MED" not in {(event["actor1"] or {}).get("type_code"), (event["actor2"] or {}).get("type_code")} \
             or "journalists" in event["sentence"]
+
+
+def test_a_general_anaphor_recalls_the_latest_event_and_previously_is_background(code):
+    events = code("Belarus police jailed opposition leader Alaksandar Milinkievic in Minsk on Monday. "
+                  "NATO chief Jaap de Hoop Scheffer condemned the action. "
+                  "Milinkievic was previously arrested by the KGB in 2005.")
+    keys = {(e["event_root_code"], e["actor1"]["code"], (e["actor2"] or {}).get("country_code")) for e in events
+            if not e["background"]}
+    assert ("11", "IGONAT", "BLR") in keys
+    assert not any(e["trigger"] == "arrested" and not e["background"] for e in events)
+
+
+def test_individual_assailants_assault_rather_than_fight(code):
+    event = only(code("A gunman shot dead a Mexican journalist in Tijuana."))
+    assert event["event_root_code"] == "18" and event["actor2"]["country_code"] == "MEX"
