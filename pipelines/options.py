@@ -49,7 +49,7 @@ class EventwireOptions(PipelineOptions):
         processing.add_argument("--annotate_processes", "--annotate-processes", type=int, default=1,
                                 help="spaCy processes per worker (each loads the model once); use the cores you have")
         processing.add_argument("--allow_partial", "--allow-partial", action="store_true", default=False,
-                                help="keep events whose source the article does not give (confidence at most 0.25)")
+                                help="keep events whose source or target the article does not give (confidence at most 0.25)")
         processing.add_argument("--dedup_ttl_seconds", "--dedup-ttl-seconds", type=int, default=7 * 24 * 3600)
         processing.add_argument("--cluster_bucket_days", "--cluster-bucket-days", type=int, default=1,
                                 help="date window of an event cluster")

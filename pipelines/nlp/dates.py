@@ -46,6 +46,10 @@ _DURATION = re.compile(r"^(?!(?:last|next|this|that|past|previous|coming|recent)
 """A length of time ("fifteen years", "a few days"), not a date, unless it ends in "ago"."""
 _SEASON_RANGE = re.compile(r"\b\d{4}\s*[-–/]\s*\d{2}\b")
 _HAS_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_RELATIVE_YEAR = re.compile(r"\b(?:of\s+)?(this|last|next) year\b", re.IGNORECASE)
+_LAST_MONTH_NAMED = re.compile(r"^last (" + "|".join(_MONTHS) + r")$", re.IGNORECASE)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -91,7 +95,7 @@ def resolve(text: str, published: dt.date | None, *, future: bool = False) -> tu
         if not _HAS_YEAR.search(cleaned):
             return None  # "on Thursday" with no publication date names no day
         return _parse(cleaned, None, "past")
-    resolved = _parse(cleaned, published, "future" if future else "past")
+    resolved = _parse(_with_absolute_year(cleaned, published), published, "future" if future else "past")
     if resolved is None:
         return None
     day, precision = resolved
@@ -140,7 +144,10 @@ def date_entities(sentence: Span) -> list[Span]:
 
 
 def _attached_to(token: Token, clause: Token) -> bool:
-    return clause.i in (token.head.i, token.head.head.i)
+    """Whether a date belongs to the clause: attached to it, or to the clause it is an adverbial or a
+    coordinated part of ("On February 9, a journalist was filming when rockets struck": the strike too)."""
+    owners = (token.head.i, token.head.head.i)
+    return clause.i in owners or (clause.dep_ in ("advcl", "conj") and clause.head.i in owners)
 
 
 def _clean(text: str) -> str:
@@ -149,6 +156,19 @@ def _clean(text: str) -> str:
     while previous != text:
         previous, text = text, _PREFIXES.sub("", text, count=1).strip()
     return text
+
+
+def _with_absolute_year(text: str, published: dt.date) -> str:
+    """"January of this year", "May last year", "last November": the year written out, which dateparser reads
+    (it returns nothing for these). "Last November" is the latest November before the publication month."""
+    named = _LAST_MONTH_NAMED.match(text)
+    if named:
+        month = _MONTHS.index(named.group(1).lower()) + 1
+        return f"{named.group(1)} {published.year if month < published.month else published.year - 1}"
+    if not any(month in text.lower() for month in _MONTHS):
+        return text
+    offsets = {"this": 0, "last": -1, "next": 1}
+    return _RELATIVE_YEAR.sub(lambda m: str(published.year + offsets[m.group(1).lower()]), text)
 
 
 def _names_weekday(text: str, published: dt.date) -> bool:

@@ -44,6 +44,10 @@ class CameoOntology:
     international_types: frozenset[str]
     person_types: frozenset[str | None]
     plural_group_types: frozenset[str]
+    armed_group_types: frozenset[str]
+    joint_action_roots: frozenset[str]
+    joint_action_codes: frozenset[str]
+    official_doer_roots: frozenset[str]
     singular_body_types: frozenset[str]
 
     @functools.cached_property

@@ -15,6 +15,7 @@ from pipelines.nlp.coder import Actor, conventions
 from pipelines.nlp.coder.conventions import (
     accused_under_jurisdiction,
     action_on_place_targets_place,
+    armed_group_where_it_fights,
     country_of_residence,
     domestic_role_in_story_country,
     people_live_where_event_happens,
@@ -29,9 +30,11 @@ def _place(name, country):
     return {"name": name, "country_code": country, "lat": None, "lon": None}
 
 
-def _context(by_token=(), dateline=None):
-    """The article context as the rules read it: entities by token index, and the dateline."""
-    return SimpleNamespace(entities=SimpleNamespace(by_token=list(by_token)), dateline=dateline)
+def _context(by_token=(), dateline=None, main_country=None, armed_groups=None):
+    """The article context as the rules read it: entities by token index, the dateline, the country the
+    article names most, and the countries its armed groups were coded to."""
+    return SimpleNamespace(entities=SimpleNamespace(by_token=list(by_token)), dateline=dateline,
+                           main_country=main_country, armed_groups={} if armed_groups is None else armed_groups)
 
 
 def _entity(label, country):
@@ -54,6 +57,13 @@ def test_domestic_role_in_story_country_prefers_the_sentence_country():
     context = _context(by_token=[_entity("GPE", "ZAF")], dateline=_place("Luanda", "AGO"))
     placed = domestic_role_in_story_country(Actor.of("the opposition", None, "OPP"), [token], context)
     assert placed.code == "ZAFOPP"
+
+
+def test_domestic_role_in_story_country_prefers_the_article_main_country():
+    """domestic_role_in_story_country: the country the article names most wins over the sentence's."""
+    token = SimpleNamespace(i=0, dep_="pobj")
+    context = _context(by_token=[_entity("GPE", "ZAF")], dateline=_place("Luanda", "AGO"), main_country="UKR")
+    assert domestic_role_in_story_country(Actor.of("the opposition", None, "OPP"), [token], context).code == "UKROPP"
 
 
 def test_domestic_role_in_story_country_leaves_named_foreign_and_unroled_actors():
@@ -115,6 +125,12 @@ def test_accused_under_jurisdiction_needs_one_state_authority():
     assert accused_under_jurisdiction(manafort, [Actor.of("judge", "USA", "JUD"), Actor.of("police", "GBR", "COP")]) \
         == manafort
     assert accused_under_jurisdiction(manafort, [Actor.of("rebels", "USA", "REB")]) == manafort
+
+
+def test_accused_under_jurisdiction_by_the_state_itself():
+    """accused_under_jurisdiction: "China hands stiff sentences to 27 farmers": the farmers are Chinese."""
+    farmers = Actor.of("27 farmers", None, None)
+    assert accused_under_jurisdiction(farmers, [Actor.of("China", "CHN", None)]).code == "CHN"
     monitors = Actor.of("monitors", None, "IGO")
     assert accused_under_jurisdiction(monitors, [Actor.of("judge", "USA", "JUD")]) == monitors
 
@@ -216,6 +232,31 @@ def test_people_live_where_event_happens_needs_a_place_in_the_sentence():
     assert people_live_where_event_happens(albanians, _place("Macedonia", "MKD"), False) == albanians
     assert people_live_where_event_happens(albanians, None, True) == albanians
     assert people_live_where_event_happens(albanians, _place("somewhere", None), True) == albanians
+
+
+# armed_group_where_it_fights
+
+
+def test_armed_group_where_it_fights_takes_the_place_and_keeps_it():
+    """armed_group_where_it_fights: "al-Qaeda members near Baghdad" are coded to Iraq, and stay Iraqi later in
+    the article even where another place is named."""
+    context = _context()
+    qaeda = Actor("al-Qaeda", "IMGREBALQ", None, "REB")  # named: its own code (gazetteer.json), no country
+    assert armed_group_where_it_fights(qaeda, _place("Baghdad", "IRQ"), context).code == "IRQREB"
+    assert armed_group_where_it_fights(qaeda, _place("Damascus", "SYR"), context).code == "IRQREB"
+
+
+def test_armed_group_where_it_fights_unnamed_groups_and_unknown_doers():
+    """armed_group_where_it_fights: unnamed insurgents take the article's one armed-group country; unnamed
+    doers the text calls unknown ("gunmen"), other roles and groups with a country are left alone."""
+    context = _context(armed_groups={"IMGREBALQ": "IRQ"})
+    insurgents = Actor.of("insurgents", None, "REB")
+    assert armed_group_where_it_fights(insurgents, None, context).code == "IRQREB"
+    assert armed_group_where_it_fights(insurgents, _place("Baghdad", "IRQ"), _context(), unnamed_unknown=True) \
+        == insurgents
+    assert armed_group_where_it_fights(insurgents, None, _context()) == insurgents
+    for actor in (Actor.of("soldiers", None, "MIL"), Actor.of("the PKK", "TUR", "REB")):
+        assert armed_group_where_it_fights(actor, _place("Baghdad", "IRQ"), context) == actor
 
 
 # unplaced_event_in_actor_country

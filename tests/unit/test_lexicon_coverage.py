@@ -16,7 +16,7 @@ def code():
     nlp = load_nlp()
 
     def run(text):
-        return code_events(nlp(text), article_id="lexicon-1", published_at=PUBLISHED)
+        return code_events(nlp(text), article_id="lexicon-1", published_at=PUBLISHED, allow_partial=True)
 
     return run
 

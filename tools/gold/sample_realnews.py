@@ -46,24 +46,33 @@ def sentences(nlp, article: dict) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="tests/gold/realnews")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--per-source", type=int, default=PER_SOURCE)
+    parser.add_argument("--exclude", nargs="*", default=[], type=Path,
+                        help="gold files whose articles are not drawn again (for a later, separate sample)")
+    parser.add_argument("--only-split", help="put every drawn article in this split (e.g. a second test set)")
     args = parser.parse_args()
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
+    excluded = {json.loads(line)["article_id"] for path in args.exclude for line in path.open(encoding="utf-8")
+                if line.strip()}
     nlp = load_nlp(DEFAULT_MODEL)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    split_rows = {"dev": [], "test": []}
+    split_rows = {args.only_split: []} if args.only_split else {"dev": [], "test": []}
     for source in SOURCES:
-        articles = [a for a in read_jsonl(NEWS / source) if a.get("body", "").strip() and a.get("language", "en") == "en"]
+        articles = [a for a in read_jsonl(NEWS / source) if a.get("body", "").strip() and a.get("language", "en") == "en"
+                    and a["id"] not in excluded]
         rng.shuffle(articles)
         taken = skipped = 0
         for article in articles:
-            if taken == PER_SOURCE:
+            if taken == args.per_source:
                 break
             cut = sentences(nlp, article)
             if len(cut) > MAX_SENTENCES:
                 skipped += 1
                 continue
             split = "test" if rng.random() < TEST_SHARE else "dev"
+            split = args.only_split or split
             taken += 1
             for number, sentence in enumerate(cut):
                 split_rows[split].append({"article_id": article["id"], "source_file": source, "url": article.get("url"),

@@ -11,20 +11,23 @@ from spacy.tokens import Doc, Span
 from pipelines.nlp import dates
 from pipelines.nlp.entities import article_entities
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, trigger_lexicon
-from pipelines.nlp.coder.context import _ArticleContext
+from pipelines.nlp.coder.context import _ArticleContext, _is_placed
 from pipelines.nlp.coder.phrases import _is_active, _noun_phrase
 from pipelines.nlp.coder.triggers import _SPORTS_ARTICLE_SHARE, _Trigger, _is_sports, _refined_code, _triggers
 from pipelines.nlp.coder.modality import _intent_code, _is_background, _is_realized
 from pipelines.nlp.coder.conventions import (
-    accused_under_jurisdiction, action_on_place_targets_place, domestic_role_in_story_country, is_state_action,
-    people_live_where_event_happens, protest_against_own_country, state_action_by_place_authorities,
-    target_role_in_story_country, unplaced_event_in_actor_country,
+    accused_under_jurisdiction, action_on_place_targets_place, armed_group_where_it_fights,
+    domestic_role_in_story_country, is_state_action, people_live_where_event_happens, protest_against_own_country,
+    state_action_by_place_authorities, target_role_in_story_country, unplaced_event_in_actor_country,
 )
 from pipelines.nlp.coder.participants import (
-    _PURPOSE_PATH_DEPS, _actors, _caused_by_non_agent, _conditioned_party, _deeper_targets, _first_actors,
-    _instruments_of, _names_unknown_doer, _pairs, _participants, _unnamed_protesters,
+    _PURPOSE_PATH_DEPS, _actors, _caused_by_non_agent, _circumstance_nouns, _conditioned_party, _deeper_targets,
+    _doers_of_events_named, _event_named, _first_actors, _instruments_of, _names_unknown_doer, _pairs, _participants,
+    _unnamed_protesters,
 )
-from pipelines.nlp.coder.where_when import _event_date, _is_place_measure, _location, _place_after, _trigger_place
+from pipelines.nlp.coder.where_when import (
+    _event_date, _is_place_measure, _location, _place_after, _places_named, _trigger_place,
+)
 from pipelines.nlp.coder.selection import (
     PARTIAL_CONFIDENCE, _is_newsworthy_statement, _main_clause_events, _without_adjunct_events,
     _without_less_specific, _without_reporting_statements,
@@ -48,9 +51,9 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
     LEXICON is the trigger lexicon to code with (load_lexicon(); a worker loads it once and passes it in);
     without one the packaged lexicon is used.
 
-    An event whose doer the article does not give is left out, unless the text itself says the doer is
-    unknown ("gunmen", "a roadside bomb"); with allow_partial such events are kept, flagged by a confidence
-    of at most PARTIAL_CONFIDENCE."""
+    An event whose doer or target the article does not give is partial and left out (a doer the text itself
+    calls unknown, "gunmen", "a roadside bomb", is not missing); with allow_partial such events are kept,
+    flagged by a confidence of at most PARTIAL_CONFIDENCE."""
     entities = article_entities(doc)
     partial = _allow_partial_default if allow_partial is None else allow_partial
     lexicon = trigger_lexicon() if lexicon is None else lexicon
@@ -93,6 +96,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         deeper = _first_actors(_deeper_targets(trigger.clause, excluded), context)
         if not actors2 or any(actor.country_code for actor in deeper):
             actors2 = deeper or actors2
+    if not actors1 and trigger.code[:2] in _CAMEO.violent_roots and not _is_active(trigger.clause):
+        actors1 = _doers_of_events_named(_circumstance_nouns(trigger.clause), [], context)  # "killed in the shelling"
     if not actors1 and _caused_by_non_agent(trigger, lexicon):
         return []
     code = _refined_code(trigger, subjects, actors1, lexicon)
@@ -101,6 +106,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors1 = [domestic_role_in_story_country(actor, sentence, context, any_role=True) for actor in actors1]
     if code[:2] in _CAMEO.purpose_target_roots and not any(actor.country_code for actor in actors2):
         actors2 = _first_actors(_deeper_targets(trigger.clause, excluded, _PURPOSE_PATH_DEPS), context) or actors2
+    if code[:2] == _CAMEO.complaint_root and not any(_is_placed(actor) for actor in actors2):
+        actors2 = _doers_of_events_named(objects, actors1, context) or actors2
     if code[:2] == "13" and not any(actor.country_code for actor in actors2):
         actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
@@ -110,10 +117,17 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
             code[:2] in _CAMEO.place_target_roots or code[:3] in _CAMEO.place_target_codes or _is_place_measure(trigger, lexicon)
             or (code[:2] == _CAMEO.force_posture_root and all(a.country_code != location["country_code"] for a in actors1))):
         actors2 = [action_on_place_targets_place(location)]
+    if not actors2 and (code[:2] in _CAMEO.place_target_roots or code[:3] in _CAMEO.place_target_codes):
+        actors2 = [action_on_place_targets_place(place) for place in _places_named(objects, context)][:1]
     if not actors2 and (code[:2] == _CAMEO.protest_root or code[:3] == _CAMEO.protest_eased_code):
         actors2 = protest_against_own_country(actors1)
     actors2 = [target_role_in_story_country(actor, actors1, sentence, context) for actor in actors2
                if not (actor.is_weapon and not actor.country_code)]
+    fighting_place = location if location_in_sentence else None
+    unknown_doer = _names_unknown_doer(subjects, lexicon)
+    actors1 = [armed_group_where_it_fights(actor, fighting_place, context, unnamed_unknown=unknown_doer)
+               for actor in actors1]
+    actors2 = [armed_group_where_it_fights(actor, fighting_place, context) for actor in actors2]
     actors1 = [people_live_where_event_happens(actor, location, location_in_sentence) for actor in actors1]
     setting = location or context.dateline  # where it happened, else where the article is set
     if not actors1 and setting and setting["country_code"] and is_state_action(code) \
@@ -122,16 +136,18 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if is_state_action(code):
         actors2 = [accused_under_jurisdiction(actor, actors1) for actor in actors2]
     civilians_place = trigger_place or _place_after(trigger, sentence, context)
+    if civilians_place is None and location is None and code[:2] in _CAMEO.violent_roots:
+        remembered = _event_named(_circumstance_nouns(trigger.clause), context)  # victims of "the shelling": there
+        civilians_place = remembered["location"] if remembered and remembered["location"] else None
     actors2 = [people_live_where_event_happens(actor, civilians_place, True, civilians=True) if civilians_place else
                people_live_where_event_happens(actor, location, location_in_sentence) for actor in actors2]
     when = _event_date(trigger, sentence, context)
     events = []
-    unknown_doer = _names_unknown_doer(subjects, lexicon)
-    for actor1, actor2 in _pairs(actors1, actors2):
+    for actor1, actor2 in _pairs(actors1, actors2, code):
         where = location or unplaced_event_in_actor_country(actor1, actor2, code)
         if code == _CAMEO.statement_code and not _is_newsworthy_statement(trigger, actor1, actor2, lexicon):
             continue
-        partial = actor1 is None and not unknown_doer
+        partial = (not _is_placed(actor1) and not unknown_doer) or not _is_placed(actor2)
         if partial and not context.allow_partial:
             continue
         record = _event_record(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
@@ -33,6 +34,8 @@ class Actor:
     ethnic_group: bool = False
     """"Ethnic Albanians": the nationality names the group, not the state; the country is where they are."""
     is_weapon: bool = False
+    private_person: bool = False
+    """A named person of no role the article gives ("Sabrina from USA"): not a state's agent (see _pairs)."""
     """"A rocket", "Israeli jets": a means of attack standing for whoever used it."""
 
     @classmethod
@@ -66,10 +69,23 @@ class _ArticleContext:
             (_location_of(e) for e in entities.entities if e.label in ("GPE", "LOC") and e.country_code), None
         )
 
+        counts = Counter(e.country_code for e in entities.entities
+                         if e.country_code and e.label in ("NORP", "GPE", "LOC", "ORG"))
+        top = counts.most_common(2)
+        self.main_country = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        self.latest_events: dict[str, dict] = {}
+        """The article's latest coded event of each root with a placed doer ("the attack" -> who attacked)."""
+        self.people: dict[str, tuple[str | None, str | None]] = {}
+        """(country, role) per surname of the people the article placed; (None, None) when two countries."""
+        self.armed_groups: dict[str, str] = {}
+        """Country each armed group of no country of its own was coded to (see armed_group_where_it_fights)."""
         self.memory: list[Actor] = []
         """Actors of the events coded so far in the article, in text order (for "the group", "they")."""
 
     def remember(self, event: dict) -> None:
+        doer = event["actor1"]
+        if doer and (doer["country_code"] or doer["type_code"] in _CAMEO.international_types):
+            self.latest_events[event["event_root_code"]] = event
         for record in (event["actor1"], event["actor2"]):
             if record and record["code"] and (record["country_code"] or record["type_code"] == "IGO"):
                 actor = Actor(record["name"], record["code"], record["country_code"], record["type_code"])
@@ -87,6 +103,10 @@ class _ArticleContext:
         """Antecedent of "he"/"she": the nearest person mentioned before it."""
         position = bisect.bisect_left(self.person_starts, token.i)
         return self.entities.by_token[self.person_starts[position - 1]] if position else None
+
+
+def _is_placed(actor: Actor | None) -> bool:
+    return actor is not None and bool(actor.country_code or actor.type_code in _CAMEO.international_types)
 
 
 def _location_of(entity: ArticleEntity) -> dict:

@@ -25,14 +25,15 @@ def domestic_role_in_story_country(actor: Actor, sentence: Span, context: _Artic
     """Convention: a domestic role with no country named belongs to the story's country.
 
     A domestic role with no country named ("President Dos Santos", "the opposition") belongs to the
-    country the story is about: the first country the sentence names, else the article's dateline. So do
+    country the story is about: the article's main country (the one its entities name most, if one does),
+    else the first country the sentence names, else the article's dateline. So do
     protesters of any role (any_role): people protest in and against their own country. As a target,
     the rule holds for governments, oppositions, courts and legislatures (roles), not for soldiers and
     police, whose role nouns are as often weapons and forces of the doer ("military aid", "missiles")."""
     if actor.country_code or actor.ethnic_group or actor.type_code in _CAMEO.international_types or not (
             any_role or actor.type_code in roles) or actor.is_weapon:
         return actor
-    country = _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
+    country = context.main_country or _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
     if country is None:
         return actor
     return actor.in_country(country)
@@ -67,10 +68,12 @@ def accused_under_jurisdiction(actor: Actor, doers: list[Actor]) -> Actor:
     """Convention: whom a state arrests, tries or sentences is of that state.
 
     "Paul Manafort was sentenced by a federal judge": a person or group of no known country that a state
-    arrests, tries or sentences is of that state (the country of its authority)."""
+    arrests, tries or sentences is of that state (the country of its authority, or the state itself: "China
+    hands stiff sentences to 27 farmers")."""
     if actor.country_code or actor.type_code in _CAMEO.international_types or actor.ethnic_group:
         return actor
-    countries = {d.country_code for d in doers if d.country_code and d.type_code in ("GOV", "JUD", "COP", "LEG")}
+    countries = {d.country_code for d in doers
+                 if d.country_code and d.type_code in (None, "GOV", "JUD", "COP", "LEG")}
     return actor.in_country(countries.pop()) if len(countries) == 1 else actor
 
 
@@ -121,6 +124,32 @@ def people_live_where_event_happens(actor: Actor, location: dict | None, located
     return replace(actor.in_country(country), ethnic_group=False)
 
 
+def armed_group_where_it_fights(actor: Actor, place: dict | None, context: _ArticleContext,
+                                unnamed_unknown: bool = False) -> Actor:
+    """Convention: an armed group of no country of its own is of the country it fights in, for the article.
+
+    Armed groups are coded to the country they fight in, and one group keeps one code through an article
+    (shared CONVENTIONS): a named group of no country of its own ("al-Qaeda members near Baghdad") takes the
+    country of its first event placed in a sentence and keeps it; an unnamed group ("nine other suspected
+    insurgents") takes its sentence's place, else the article's armed-group country when only one is known.
+    Unplaced groups, and unnamed doers the text calls unknown (UNNAMED_UNKNOWN: "gunmen", "militants"), stay
+    without a country (the conventions' null for unknown attackers; precision first)."""
+    if actor.type_code not in _CAMEO.armed_group_types or actor.country_code or actor.ethnic_group:
+        return actor
+    key = actor.code if actor.code != actor.type_code else ""
+    if not key and unnamed_unknown:
+        return actor
+    country = context.armed_groups.get(key) if key else None
+    if country is None and place and place["country_code"]:
+        country = place["country_code"]
+    if country is None and len(set(context.armed_groups.values())) == 1:
+        (country,) = set(context.armed_groups.values())
+    if country is None:
+        return actor
+    context.armed_groups.setdefault(key or actor.name.lower(), country)
+    return Actor.of(actor.name, country, actor.type_code)
+
+
 def unplaced_event_in_actor_country(actor1: Actor | None, actor2: Actor | None, code: str) -> dict | None:
     """Convention: an event its sentence does not place happens in an actor's country.
 
@@ -152,6 +181,7 @@ RULES = (
     action_on_place_targets_place,
     country_of_residence,
     people_live_where_event_happens,
+    armed_group_where_it_fights,
     unplaced_event_in_actor_country,
 )
 """The named country conventions, each cited by a test of tests/unit/test_coder_conventions.py."""

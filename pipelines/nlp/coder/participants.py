@@ -19,7 +19,7 @@ from pipelines.nlp.coder.phrases import (
     _countries_in, _country_in, _is_active, _is_dateline, _located_in, _noun_phrase, _of_object, _phrase_text,
     _with_conjuncts,
 )
-from pipelines.nlp.coder.triggers import _Trigger
+from pipelines.nlp.coder.triggers import _Trigger, _noun_code
 from pipelines.nlp.coder.conventions import country_of_residence
 
 
@@ -29,6 +29,39 @@ _DEEP_PATH_DEPS = frozenset({"dobj", "dative", "prep", "pobj", "xcomp", "ccomp",
 _DEEP_TARGET_LEVELS = 5
 _PURPOSE_PATH_DEPS = _DEEP_PATH_DEPS | {"advcl"}
 _RELATIVE_TAGS = frozenset({"WP", "WDT"})
+
+
+def _event_named(nouns: list[Token], context: _ArticleContext) -> dict | None:
+    """The coded event a definite event noun re-mentions ("the attack", "this shelling"): the article's latest
+    event of the noun's root whose doer is placed."""
+    for noun in nouns:
+        if noun.lemma_.lower() in context.lexicon.nouns and any(
+                child.dep_ == "det" and child.lower_ in ("the", "this", "that", "these", "those") for child in noun.children):
+            code = _noun_code(noun, context.lexicon)
+            if code and code[:2] in context.latest_events:
+                return context.latest_events[code[:2]]
+    return None
+
+
+def _doer_of(event: dict) -> Actor:
+    doer = event["actor1"]
+    return Actor(doer["name"], doer["code"], doer["country_code"], doer["type_code"])
+
+
+def _doers_of_events_named(objects: list[Token], actors1: list[Actor], context: _ArticleContext) -> list[Actor]:
+    """"Ukraine condemned the attack": criticism of an event the article has coded is against that event's
+    doer (_event_named); so is the doer of a passive "killed in the shelling". A doer criticising its own
+    act is no target."""
+    event = _event_named(objects, context)
+    if event is None or any(_doer_of(event).code == actor.code for actor in actors1):
+        return []
+    return [_doer_of(event)]
+
+
+def _circumstance_nouns(clause: Token) -> list[Token]:
+    """Nouns of the clause's "in"/"during" phrases: "two people were killed in the initial shelling"."""
+    return [g for c in clause.children if c.dep_ == "prep" and c.lower_ in ("in", "during") for g in c.children
+            if g.dep_ == "pobj"]
 
 
 def _names_unknown_doer(subjects: list[Token], lexicon: Lexicon) -> bool:
@@ -371,7 +404,9 @@ def _reporting_subject(pronoun: Token) -> Token | None:
         return None
     if plural and subject.tag_ not in ("NNS", "NNPS") and not any(c.dep_ == "conj" for c in subject.children) \
             and subject.ent_type_ not in ("NORP", "ORG"):
-        return None
+        # "U.N. spokesman Chris Gunness says they condemn": a spokesman's "we"/"they" is the organisation
+        return next((t for t in subject.lefts if t.ent_type_ == "ORG" or any(
+            g.ent_type_ == "ORG" and g.dep_ == "compound" for g in t.lefts)), None)
     return subject
 
 
@@ -396,7 +431,9 @@ def _entity_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleC
     """Capital metonymy makes a government ("Moscow said" -> RUSGOV); other cities are not actors."""
     if entity.actor_code:
         return Actor(entity.canonical, entity.actor_code, entity.country_code, entity.actor_type)
-    if entity.label in ("PERSON", "ORG", "NORP"):
+    if entity.label == "PERSON":
+        return _person_actor(entity, phrase, context)
+    if entity.label in ("ORG", "NORP"):
         country = entity.country_code or _country_in(phrase, context)
         type_code = entity.actor_type or role_type(phrase)
         return Actor.of(entity.canonical, country, type_code)
@@ -408,16 +445,41 @@ def _entity_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleC
     return None
 
 
-def _pairs(actors1: list[Actor], actors2: list[Actor]) -> list[tuple[Actor | None, Actor | None]]:
-    """Actor pairs of one trigger; "X and Y met" pairs the subjects with each other, also when the only
-    target named has no country ("Israel and Lebanon renewed negotiations on a troop pullback")."""
+def _person_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleContext) -> Actor:
+    """A person keeps the country and role the article first gave them: "Former Ukrainian PM Yulia
+    Tymoshenko" in the headline makes "Yulia V. Tymoshenko" and "Tymoshenko" later Ukrainian. People are
+    matched by surname; a surname the article gives two countries is not recalled. A person of a known
+    organisation ("U.N. spokesman Chris Gunness") acts for it."""
+    country = entity.country_code or _country_in(phrase, context)
+    type_code = entity.actor_type or role_type(phrase)
+    organisation = None if country else _coded_organisation_in(phrase, context)
+    if organisation is not None:  # "U.N. spokesman Chris Gunness" speaks for the UN
+        return Actor(entity.canonical, organisation.actor_code, organisation.country_code, organisation.actor_type)
+    surname = entity.canonical.split()[-1].lower() if entity.canonical.split() else ""
+    known = context.people.get(surname)
+    if country and known is None:
+        context.people[surname] = (country, type_code)
+    elif country and known[0] != country:
+        context.people[surname] = (None, None)
+    elif not country and known and known[0]:
+        country, type_code = known[0], type_code or known[1]
+    private = type_code is None and not entity.actor_code
+    return Actor.of(entity.canonical, country, type_code, private_person=private)
+
+
+def _pairs(actors1: list[Actor], actors2: list[Actor], code: str) -> list[tuple[Actor | None, Actor | None]]:
+    """Actor pairs of one trigger; a joint action ("X and Y met", ontology joint_action_*) pairs the subjects
+    with each other, also when the only target named has no country ("Israel and Lebanon renewed negotiations
+    on a troop pullback"); coordinated doers of any other act did it together, each with no target."""
     countries1 = {actor.country_code for actor in actors1 if actor.country_code}
     if len(countries1) > 1 and not any(actor.country_code or actor.type_code == "IGO" for actor in actors2):
         actors2 = []
     if actors2:
         pairs = [(a1, a2) for a1 in actors1 or [None] for a2 in actors2]
-    elif len(actors1) > 1:
+    elif len(actors1) > 1 and (code[:2] in _CAMEO.joint_action_roots or code[:3] in _CAMEO.joint_action_codes):
         pairs = [(a, b) for i, a in enumerate(actors1) for b in actors1[i + 1 :]]
     else:
         pairs = [(actor, None) for actor in actors1]
+    if code[:2] in _CAMEO.official_doer_roots:  # "Sabrina from USA is visiting Bhutan": a tourist, no diplomacy
+        pairs = [(a1, a2) for a1, a2 in pairs if not (a1 and a1.private_person)]
     return [(a1, a2) for a1, a2 in pairs if a1 != a2 and ((a1 and a1.code) or (a2 and a2.code))]

@@ -168,6 +168,8 @@ def _is_standalone_event_noun(noun: Token, lexicon: Lexicon) -> bool:
         return False
     if noun.dep_ in ("ROOT", "nsubj", "nsubjpass"):
         return True
+    if noun.tag_ == "NNS" and not any(child.dep_ in ("det", "poss", "nummod") for child in noun.children):
+        return False  # "a rising tide of violent protests by farmers": a kind of event, not one event
     return any(
         child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("by", "between")) for child in noun.children
     )

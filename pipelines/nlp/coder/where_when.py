@@ -26,6 +26,12 @@ def _is_place_measure(trigger: _Trigger, lexicon: Lexicon) -> bool:
     return any(word is not None and word.lemma_.lower() in lexicon.place_measures for word in words)
 
 
+def _places_named(objects: list[Token], context: _ArticleContext) -> list[dict]:
+    """The placed towns and regions that are themselves the objects: "Russian troops shelled Kharkiv"."""
+    entities = [context.entities.entity_at(obj) for obj in objects]
+    return [_location_of(e) for e in entities if e is not None and e.label in _PLACE_LABELS and e.country_code]
+
+
 def _location(
     trigger_place: dict | None, sentence: Span, used_tokens: set[int], context: _ArticleContext,
     clause: Token | None = None,
