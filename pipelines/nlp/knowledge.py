@@ -48,6 +48,10 @@ class CameoOntology:
     joint_action_roots: frozenset[str]
     joint_action_codes: frozenset[str]
     official_doer_roots: frozenset[str]
+    own_people_target_codes: frozenset[str]
+    crowd_control_code: str
+    crowd_control_doer_types: frozenset[str]
+    crowd_control_target_types: frozenset[str]
     singular_body_types: frozenset[str]
 
     @functools.cached_property

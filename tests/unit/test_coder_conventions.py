@@ -83,16 +83,28 @@ def test_target_role_in_story_country_places_a_targeted_government_but_not_soldi
     """target_role_in_story_country: a government as target takes the story's country; soldiers do not."""
     context = _context(dateline=_place("Kyiv", "UKR"))
     doers = [Actor.of("Russia", "RUS", None)]
-    assert target_role_in_story_country(Actor.of("the government", None, "GOV"), doers, [], context).code == "UKRGOV"
+    assert target_role_in_story_country(Actor.of("the government", None, "GOV"), doers, [], context, "190").code \
+        == "UKRGOV"
     soldiers = Actor.of("soldiers", None, "MIL")
-    assert target_role_in_story_country(soldiers, doers, [], context) == soldiers
+    assert target_role_in_story_country(soldiers, doers, [], context, "190") == soldiers
 
 
 def test_target_role_in_story_country_never_makes_the_target_the_doer():
     """target_role_in_story_country: "the president said the government would ...": no self-directed event."""
     government = Actor.of("the government", None, "GOV")
     doers = [Actor.of("the president", "UKR", "GOV")]
-    assert target_role_in_story_country(government, doers, [], _context(dateline=_place("Kyiv", "UKR"))) == government
+    context = _context(dateline=_place("Kyiv", "UKR"))
+    assert target_role_in_story_country(government, doers, [], context, "111") == government
+
+
+def test_target_role_in_story_country_condolences_go_to_the_story_people():
+    """target_role_in_story_country: "offered condolences to the families of the victims" (018): civilians of
+    the story's country, whichever country offers them."""
+    families = Actor.of("the families of the victims", None, "CVL")
+    doers = [Actor.of("Germany", "DEU", None)]
+    context = _context(dateline=_place("Kyiv", "UKR"))
+    assert target_role_in_story_country(families, doers, [], context, "018").code == "UKRCVL"
+    assert target_role_in_story_country(families, doers, [], context, "190") == families
 
 
 # state_action_by_place_authorities

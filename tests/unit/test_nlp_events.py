@@ -527,3 +527,16 @@ def test_a_definite_event_noun_recalls_the_coded_event_its_doer_and_place(code):
 def test_a_un_suspension_of_operations_in_a_place_targets_that_place(code):
     event = only(code("The U.N. temporarily suspended all of its operations in Gaza on Thursday."))
     assert event["event_root_code"] == "16" and event["actor2"]["country_code"] == "PSE"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Prime Minister Narendra Modi offered condolences to the families of the victims.", ("018", "INDGOV", "INDCVL")),
+    ("The president of Namibia expressed his sadness at the minister's death.", ("018", "NAMGOV", "NAMGOV")),
+    ("President Musharraf is scheduled to hold talks with Afghan President Hamid Karzai.",
+     ("036", "PAKGOV", "AFGGOV")),
+    ("Police fired on protesters in Deraa.", ("175", "SYRCOP", "SYROPP")),
+], ids=["condolences go to the story's own people", "sympathy over a death goes to the deceased's side",
+        "a passive scheduling verb's subject holds the talks", "police firing on protesters is crowd control"])
+def test_statements_of_sympathy_intents_and_crowd_control(code, text, expected):
+    event = only(code(text))
+    assert (event["event_code"], event["actor1"]["code"], event["actor2"]["code"]) == expected

@@ -13,7 +13,9 @@ from pipelines.nlp.entities import article_entities
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, trigger_lexicon
 from pipelines.nlp.coder.context import _ArticleContext, _is_placed
 from pipelines.nlp.coder.phrases import _is_active, _noun_phrase
-from pipelines.nlp.coder.triggers import _SPORTS_ARTICLE_SHARE, _Trigger, _is_sports, _refined_code, _triggers
+from pipelines.nlp.coder.triggers import (
+    _SPORTS_ARTICLE_SHARE, _Trigger, _crowd_control, _is_sports, _refined_code, _triggers,
+)
 from pipelines.nlp.coder.modality import _intent_code, _is_background, _is_realized
 from pipelines.nlp.coder.conventions import (
     accused_under_jurisdiction, action_on_place_targets_place, armed_group_where_it_fights,
@@ -121,7 +123,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = [action_on_place_targets_place(place) for place in _places_named(objects, context)][:1]
     if not actors2 and (code[:2] == _CAMEO.protest_root or code[:3] == _CAMEO.protest_eased_code):
         actors2 = protest_against_own_country(actors1)
-    actors2 = [target_role_in_story_country(actor, actors1, sentence, context) for actor in actors2
+    actors2 = [target_role_in_story_country(actor, actors1, sentence, context, code) for actor in actors2
                if not (actor.is_weapon and not actor.country_code)]
     fighting_place = location if location_in_sentence else None
     unknown_doer = _names_unknown_doer(subjects, lexicon)
@@ -141,6 +143,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         civilians_place = remembered["location"] if remembered and remembered["location"] else None
     actors2 = [people_live_where_event_happens(actor, civilians_place, True, civilians=True) if civilians_place else
                people_live_where_event_happens(actor, location, location_in_sentence) for actor in actors2]
+    code = _crowd_control(code, actors1, actors2)
     when = _event_date(trigger, sentence, context)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2, code):

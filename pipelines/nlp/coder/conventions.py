@@ -40,11 +40,17 @@ def domestic_role_in_story_country(actor: Actor, sentence: Span, context: _Artic
 
 
 def target_role_in_story_country(actor: Actor, actors1: list[Actor], sentence: Span,
-                                 context: _ArticleContext) -> Actor:
-    """Convention: a targeted government, opposition, court or legislature is of the story's country.
+                                 context: _ArticleContext, code: str) -> Actor:
+    """Convention: a targeted government, opposition, court or legislature (and the people condolences go
+    to) is of the story's country.
 
     An untitled government, opposition, court or legislature as target takes the story's country, unless
-    that makes it the doer itself ("the president said the government would ...": no self-directed event)."""
+    that makes it the doer itself ("the president said the government would ...": no self-directed event).
+    Condolences (ontology own_people_target_codes) go to the story's own people and officials: "offered
+    condolences to the families of the victims", "expressed his sadness at the minister's death"."""
+    if code in _CAMEO.own_people_target_codes:
+        return domestic_role_in_story_country(actor, sentence, context,
+                                              roles=_CAMEO.domestic_target_types | {"CVL"})
     placed = domestic_role_in_story_country(actor, sentence, context, roles=_CAMEO.domestic_target_types)
     return actor if any(placed.code == doer.code for doer in actors1) else placed
 

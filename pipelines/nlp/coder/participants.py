@@ -170,7 +170,8 @@ def _inherited_subjects(verb: Token) -> list[Token]:
     if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") and _is_active(verb):
         return [verb.head]
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
-        subjects = [child for child in verb.head.children if child.dep_ == "nsubj"]
+        controllers = ("nsubj", "nsubjpass") if verb.dep_ == "xcomp" else ("nsubj",)  # "is scheduled to hold talks"
+        subjects = [child for child in verb.head.children if child.dep_ in controllers]
         if subjects or verb.head.dep_ not in ("xcomp", "conj"):
             return subjects
         return _inherited_subjects(verb.head)

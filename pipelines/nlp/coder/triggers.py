@@ -182,6 +182,16 @@ def _is_obligation(clause: Token) -> bool:
     ) and not any(c.dep_ == "neg" for c in clause.children)
 
 
+def _crowd_control(code: str, actors1: list[Actor], actors2: list[Actor]) -> str:
+    """Force by police against protesters ("police fired on protesters", "beat demonstrators") is crowd
+    control, CAMEO 175 (tests/gold/CONVENTIONS.md rule 4), not an armed attack (ontology crowd_control_*)."""
+    if code[:2] in _CAMEO.violent_roots and actors1 and actors2 \
+            and all(actor.type_code in _CAMEO.crowd_control_doer_types for actor in actors1) \
+            and all(actor.type_code in _CAMEO.crowd_control_target_types for actor in actors2):
+        return _CAMEO.crowd_control_code
+    return code
+
+
 def _refined_code(trigger: _Trigger, subjects: list[Token], actors1: list[Actor], lexicon: Lexicon) -> str:
     """Sharpen a code by who acts (police who shoot) and with what ("killed in an airstrike")."""
     code = trigger.code
