@@ -540,3 +540,25 @@ def test_a_un_suspension_of_operations_in_a_place_targets_that_place(code):
 def test_statements_of_sympathy_intents_and_crowd_control(code, text, expected):
     event = only(code(text))
     assert (event["event_code"], event["actor1"]["code"], event["actor2"]["code"]) == expected
+
+
+def test_a_headline_participle_is_a_passive(code):
+    """Headlines drop "was": the parser's subject of "thrown out of court" is the one thrown out (174)."""
+    event = only(code("Iraq: Lebanese defense lawyer thrown out of court"))
+    assert event["event_code"] == "174" and event["actor2"]["country_code"] == "LBN"
+
+
+@pytest.mark.parametrize("text", [
+    "Police arrested five protesters in Nairobi, Reuters reported.",
+    "According to the Associated Press, Russian troops shelled Kharkiv on Monday.",
+    "Xinhua said Chinese troops fired on Indian soldiers.",
+    "The BBC reported that Iranian police detained two journalists.",
+])
+def test_news_agencies_are_never_actors_of_the_events_they_report(code, text):
+    events = code(text)
+    assert events
+    for event in events:
+        names = {(event["actor1"] or {}).get("name"), (event["actor2"] or {}).get("name")}
+        assert not names & {"Reuters", "Associated Press", "Xinhua", "BBC", "British Broadcasting Corporation"}
+        assert "MED" not in {(event["actor1"] or {}).get("type_code"), (event["actor2"] or {}).get("type_code")} \
+            or "journalists" in event["sentence"]

@@ -129,7 +129,9 @@ def _verb_participants(verb: Token, event_noun: Token) -> tuple[list[Token], lis
     for child in verb.children:
         if child.dep_ == "nsubj" and _is_dateline(child):
             continue
-        if child.dep_ == "nsubj":
+        if child.dep_ == "nsubj" and _is_headline_passive(verb):
+            objects.append(child)  # "Former PM Yulia Tymoshenko arrested on contempt charges"
+        elif child.dep_ == "nsubj":
             subjects.append(verb.head if child.tag_ in _RELATIVE_TAGS and verb.dep_ == "relcl" else child)
         elif child.dep_ == "agent":
             subjects.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
@@ -178,6 +180,17 @@ def _inherited_subjects(verb: Token) -> list[Token]:
     if verb.dep_ == "xcomp" and verb.head.dep_ == "acomp":
         return [child for child in verb.head.head.children if child.dep_ == "nsubj"]
     return []
+
+
+def _is_headline_passive(verb: Token) -> bool:
+    """A past participle heading a headline with no auxiliary and no object ("Lawyer thrown out of court",
+    "Ex-PM arrested"): headlines drop "was", so the parser's subject is the patient. A headline has no final
+    full stop; the small model also tags plain past tenses VBN ("Hungarians protested in Bucharest.")."""
+    if verb.dep_ != "ROOT" or verb.tag_ != "VBN" or any(
+            child.dep_ in ("aux", "auxpass", "dobj") for child in verb.children):
+        return False
+    words = [token for token in verb.sent if not token.is_space]
+    return bool(words) and words[-1].text not in (".", "!", "?", '"', "”")
 
 
 def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]]:
