@@ -27,7 +27,7 @@ def samples(gold_path: Path, calibrated: bool) -> list[tuple[float, bool]]:
     """(confidence, right) per emitted event and mention sentence of the gold file's articles."""
     from pipelines.evaluate import actor_country, assign_to_sentences, load_realnews_gold
     from pipelines.nlp import calibration
-    from pipelines.nlp.events import code_events
+    from pipelines.nlp.coder import code_events
     from pipelines.nlp.model import load_nlp
     from pipelines.nlp.records import article_text, merge_mentions, mention_events, selected_events
 

@@ -1,7 +1,7 @@
 """Calibrated event confidence: the coder's raw evidence score mapped to the precision it had on real news.
 
-The coder scores each event from its evidence (`events._confidence`: coded actors on both sides, a specific
-code, a verb trigger, a place; 0.05..1.0 in steps of 0.05). That score orders events but is not a probability.
+The coder scores each event from its evidence (`coder.selection._confidence`: coded actors on both sides, a
+specific code, a verb trigger, a place; 0.05..1.0 in steps of 0.05). That score orders events but is not a probability.
 `data/confidence_calibration.tsv` maps it to one: rows `raw_min  confidence`, a step function (an event whose raw
 score is at least raw_min and below the next row's takes that row's confidence). It is fitted by
 `python -m tools.calibrate_confidence fit` on the real-news DEV gold: every emitted event is scored per mention

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from pipelines.nlp import builders, calibration, labels
 from pipelines.nlp.entities import extract_entities
-from pipelines.nlp.events import Lexicon, code_events
+from pipelines.nlp.coder import Lexicon, code_events
 
 _ACTOR_FIELDS = builders.field_names("Actor")
 _LOCATION_FIELDS = builders.field_names("Location")

@@ -28,7 +28,7 @@ from pipelines import __version__, counters
 from pipelines.devtools import stage_log
 from pipelines.articles import dead_letter, utc_now
 from pipelines.nlp.model import load_nlp, model_id
-from pipelines.nlp.events import load_lexicon, set_allow_partial
+from pipelines.nlp.coder import load_lexicon, set_allow_partial
 from pipelines.nlp.records import annotated_record, article_text, with_selected_events
 from pipelines.transforms.parse import DEAD_LETTERS
 

@@ -45,9 +45,9 @@ def test_wheel_installs_and_loads_every_schema_without_the_checkout(tmp_path):
     check = textwrap.dedent("""
         import json, pathlib
         import pipelines, pipelines.schemas as schemas
-        from pipelines.nlp import events, knowledge, labels
+        from pipelines.nlp import coder, knowledge, labels
         coder = knowledge.coder_knowledge("en")  # the coder's ontology and language files (nlp/data/lang/)
-        lexicon = events.load_lexicon()
+        lexicon = coder.load_lexicon()
         names = sorted(path.stem for path in schemas.SCHEMA_DIR.glob("*.avsc"))
         print(json.dumps({"package": pipelines.__file__, "schema_dir": str(schemas.SCHEMA_DIR), "names": names,
                           "full_names": [schemas.full_name(name) for name in names],

@@ -4,13 +4,13 @@ import json
 
 import pytest
 
-from pipelines.nlp import data_files, entities, events, places
+from pipelines.nlp import coder, data_files, entities, places
 from pipelines.nlp.data_files import DataFileError
 from pipelines.nlp.data_tables import COLUMNS, tsv_rows
 
 
 def test_packaged_files_are_valid():
-    assert events.load_lexicon().verbs
+    assert coder.load_lexicon().verbs
     assert entities.load_actor_roles()["roles"]
     assert places.load_gazetteer()["organizations"]
     for filename in COLUMNS:
@@ -28,19 +28,19 @@ def _lexicon_text(tmp_path, edit):
 def test_lexicon_misspelt_verb_key_is_an_error(tmp_path):
     path = _lexicon_text(tmp_path, lambda data: data["verbs"].__setitem__("attack", {"code": "190", "partciles": {}}))
     with pytest.raises(DataFileError, match=r"cameo_triggers\.yaml.*'partciles'.*verbs: attack"):
-        events.load_lexicon(path)
+        coder.load_lexicon(path)
 
 
 def test_lexicon_unknown_top_level_key_is_an_error(tmp_path):
     path = _lexicon_text(tmp_path, lambda data: data.__setitem__("light_verb", ["hold"]))
     with pytest.raises(DataFileError, match=r"cameo_triggers\.yaml: unknown key 'light_verb'"):
-        events.load_lexicon(path)
+        coder.load_lexicon(path)
 
 
 def test_lexicon_malformed_code_is_an_error(tmp_path):
     path = _lexicon_text(tmp_path, lambda data: data["nouns"].__setitem__("raid", "19x"))
     with pytest.raises(DataFileError, match=r"cameo_triggers\.yaml: nouns: raid: '19x'"):
-        events.load_lexicon(path)
+        coder.load_lexicon(path)
 
 
 def test_actor_roles_unknown_key_is_an_error(tmp_path):

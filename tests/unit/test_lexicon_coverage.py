@@ -5,7 +5,7 @@ The sentences are written for these checks (not taken from a gold set); each nam
 
 import pytest
 
-from pipelines.nlp.events import code_events
+from pipelines.nlp.coder import code_events
 from pipelines.nlp.model import load_nlp
 
 PUBLISHED = "2019-01-04T09:30:00Z"

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from pipelines.nlp import dates
-from pipelines.nlp.events import code_events
+from pipelines.nlp.coder import code_events
 from pipelines.nlp.model import load_nlp
 
 FRIDAY = dt.date(2019, 1, 4)

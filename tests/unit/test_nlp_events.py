@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.nlp.events import code_events, trigger_lexicon
+from pipelines.nlp.coder import code_events, trigger_lexicon
 from pipelines.nlp.model import load_nlp
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "annotated_article.avsc").read_text())
@@ -487,7 +487,7 @@ def test_a_singular_role_noun_is_not_recalled_as_a_body(code):
 def test_the_coder_uses_the_lexicon_it_is_given(nlp):
     from dataclasses import replace
 
-    from pipelines.nlp.events import load_lexicon
+    from pipelines.nlp.coder import load_lexicon
 
     doc = nlp("Russian troops attacked a Ukrainian border post on Monday.")
     lexicon = load_lexicon()

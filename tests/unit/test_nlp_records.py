@@ -173,7 +173,7 @@ def test_mentions_of_one_event_in_headline_and_body_merge_into_one_record(nlp):
     assert event["mentions"] == 3 and event["sentence_start"] == 0
     assert [text[m["start"]:m["end"]] for m in event["mention_sentences"]] == [
         "Russia condemns Ukraine", "Russia condemned Ukraine on Friday.", "Russia also condemned Ukraine, officials said."]
-    from pipelines.nlp.events import code_events
+    from pipelines.nlp.coder import code_events
     first = code_events(nlp(text), article_id="m1", published_at=article["published_at"])[0]
     assert event["event_id"] == first["event_id"]  # stable: the first mention's id
 
