@@ -34,9 +34,9 @@ class Actor:
     ethnic_group: bool = False
     """"Ethnic Albanians": the nationality names the group, not the state; the country is where they are."""
     is_weapon: bool = False
-    private_person: bool = False
-    """A named person of no role the article gives ("Sabrina from USA"): not a state's agent (see _pairs)."""
     """"A rocket", "Israeli jets": a means of attack standing for whoever used it."""
+    private_person: bool = False
+    """A named person the article gives no role ("Sabrina from USA"): not a state's agent (see _pairs)."""
 
     @classmethod
     def of(cls, name: str, country: str | None, type_code: str | None, **flags) -> "Actor":
@@ -73,6 +73,7 @@ class _ArticleContext:
                          if e.country_code and e.label in ("NORP", "GPE", "LOC", "ORG"))
         top = counts.most_common(2)
         self.main_country = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        self.latest_root = ""
         self.latest_events: dict[str, dict] = {}
         """The article's latest coded event of each root with a placed doer ("the attack" -> who attacked)."""
         self.people: dict[str, tuple[str | None, str | None]] = {}
@@ -86,6 +87,7 @@ class _ArticleContext:
         doer = event["actor1"]
         if doer and (doer["country_code"] or doer["type_code"] in _CAMEO.international_types):
             self.latest_events[event["event_root_code"]] = event
+            self.latest_root = event["event_root_code"]
         for record in (event["actor1"], event["actor2"]):
             if record and record["code"] and (record["country_code"] or record["type_code"] == "IGO"):
                 actor = Actor(record["name"], record["code"], record["country_code"], record["type_code"])
