@@ -12,7 +12,7 @@ BOOTSTRAP := 127.0.0.1:$(KAFKA_PORT)
 DEMO_OUT ?= out/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-unit bench chaos kafka-up kafka-down kafka-status clean
+.PHONY: help setup demo test test-unit test-quick bench chaos kafka-up kafka-down kafka-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -55,8 +55,11 @@ test: setup ## all tests: unit, then integration against a real broker and real 
 	$(BIN)/pytest -q -m "not integration" tests
 	EVENTWIRE_PRISM=$(abspath $(PRISM)) $(BIN)/pytest -q -m integration tests
 
-test-unit: ## fast offline tests only
+test-unit: ## offline tests only (about a minute: includes the spaCy-model tests)
 	$(BIN)/pytest -q -m "not integration" tests
+
+test-quick: ## offline tests that do not load the spaCy model (under a minute)
+	$(BIN)/pytest -q -m "not integration and not spacy_model" tests
 
 bench: setup ## limit (raw nlp.pipe) vs extract vs end-to-end stream: throughput, latency, memory
 	$(BIN)/python -m benchmarks.bench

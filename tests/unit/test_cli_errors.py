@@ -73,6 +73,7 @@ def test_an_unreachable_broker_is_reported_within_ten_seconds(tmp_path):
         "(or $EVENTWIRE_KAFKA_BOOTSTRAP_SERVERS) at yours"]
 
 
+@pytest.mark.spacy_model
 def test_reading_records_but_annotating_none_exits_3(tmp_path):
     foreign = tmp_path / "fr.jsonl"
     foreign.write_text(json.dumps({"id": "fr-1", "title": "Budget", "body": "Les ministres des finances se sont réunis "

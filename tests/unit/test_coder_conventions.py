@@ -213,6 +213,7 @@ def parsed():
     return run
 
 
+@pytest.mark.spacy_model
 def test_country_of_residence_on_a_parsed_sentence(parsed):
     """country_of_residence on the parse: "Ethnic Albanians in Macedonia" live in Macedonia (MKD)."""
     doc, context = parsed("Ethnic Albanians in Macedonia protested on Monday.")

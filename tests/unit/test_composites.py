@@ -1,6 +1,8 @@
-"""Beam composites on the DirectRunner: TestPipeline, assert_that, TestStream. No Kafka, no model."""
+"""Beam composites on the DirectRunner: TestPipeline, assert_that, TestStream. No Kafka; one test loads the model."""
 
 import json
+
+import pytest
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
@@ -109,6 +111,7 @@ def test_deduplicate_whole_input_keeps_the_earliest_copy():
         assert_that(outputs[DUPLICATES] | beam.Map(lambda t: t[0].offset), equal_to([7, 5]), label="duplicates")
 
 
+@pytest.mark.spacy_model
 def test_annotate_in_child_processes_matches_the_in_process_annotator():
     from pipelines.articles import parse_article
     from pipelines.transforms.annotate import Annotate, Annotator

@@ -9,6 +9,8 @@ from pipelines.evaluate import evaluate_file
 from pipelines.nlp.model import load_nlp
 from tests.shared_data import PLOVER_GOLD
 
+pytestmark = pytest.mark.spacy_model
+
 GOLD = Path(__file__).parents[1] / "gold"
 BASELINE = json.loads((GOLD / "baseline.json").read_text())
 

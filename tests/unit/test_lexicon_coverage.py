@@ -8,6 +8,8 @@ import pytest
 from pipelines.nlp.coder import code_events
 from pipelines.nlp.model import load_nlp
 
+pytestmark = pytest.mark.spacy_model
+
 PUBLISHED = "2019-01-04T09:30:00Z"
 
 

@@ -8,6 +8,8 @@ from pipelines.nlp import dates
 from pipelines.nlp.coder import code_events
 from pipelines.nlp.model import load_nlp
 
+pytestmark = pytest.mark.spacy_model
+
 FRIDAY = dt.date(2019, 1, 4)
 PUBLISHED = "2019-01-04T09:30:00Z"  # a Friday
 

@@ -9,6 +9,8 @@ from pipelines.nlp import places
 from pipelines.nlp.entities import article_entities, extract_entities
 from pipelines.nlp.model import USED_COMPONENTS, load_nlp, model_id
 
+pytestmark = pytest.mark.spacy_model
+
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "annotated_article.avsc").read_text())
 ENTITY_FIELDS = {field["name"] for field in SCHEMA["fields"][7]["type"]["items"]["fields"]}
 

@@ -8,6 +8,8 @@ import pytest
 from pipelines.nlp.coder import code_events, trigger_lexicon
 from pipelines.nlp.model import load_nlp
 
+pytestmark = pytest.mark.spacy_model
+
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "annotated_article.avsc").read_text())
 EVENT_FIELDS = {field["name"] for field in SCHEMA["fields"][8]["type"]["items"]["fields"]}
 PUBLISHED = "2019-01-04T09:30:00Z"  # a Friday

@@ -13,6 +13,8 @@ from pipelines.nlp.model import MAX_SENTENCE_CHARS, load_nlp, model_id, sentence
 from pipelines.nlp.records import annotated_record, article_text, event_rows
 from tests.shared_data import WIKINEWS_2019
 
+pytestmark = pytest.mark.spacy_model
+
 
 ARTICLE = {
     "id": "test:1",
