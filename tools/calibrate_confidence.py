@@ -1,7 +1,7 @@
 """Fit and check the calibrated event confidence (pipelines/nlp/calibration.py) on real-news gold.
 
-    python -m tools.calibrate_confidence fit --gold tests/gold/realnews/dev.jsonl [--write]
-    python -m tools.calibrate_confidence table --gold tests/gold/realnews/dev.jsonl
+    python -m tools.calibrate_confidence fit --gold tests/gold/realnews/dev.jsonl --gold tests/gold/realnews/dev2.jsonl [--write]
+    python -m tools.calibrate_confidence table --gold tests/gold/realnews/test.jsonl --gold tests/gold/realnews/test2.jsonl
 
 Every event the pipeline emits (mentions merged, background left out) is scored once per mention sentence:
 right when evaluate's dyad matching pairs its (CAMEO root, actor1 country, actor2 country) with a gold event
@@ -106,20 +106,22 @@ def precision_table(points: list[tuple[float, bool]]) -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["fit", "table"])
-    parser.add_argument("--gold", type=Path, required=True, help="real-news gold file (JSONL)")
+    parser.add_argument("--gold", type=Path, action="append", required=True,
+                        help="real-news gold file (JSONL); repeat to pool several dev files")
     parser.add_argument("--write", action="store_true", help="fit: store the table in pipelines/nlp/data/")
     args = parser.parse_args(argv)
     if args.command == "fit":
-        if "test" in args.gold.name:
-            parser.error("fit only on a dev split: the test split is for reporting")
-        text = table_text(isotonic(samples(args.gold, calibrated=False)), args.gold.name)
+        if any("test" in gold.name for gold in args.gold):
+            parser.error("fit only on dev splits: test splits are for reporting")
+        points = [point for gold in args.gold for point in samples(gold, calibrated=False)]
+        text = table_text(isotonic(points), " + ".join(gold.name for gold in args.gold))
         print(text, end="")
         if args.write:
             path = Path(str(resources.files("pipelines.nlp").joinpath("data", "confidence_calibration.tsv")))
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
     else:
-        print(precision_table(samples(args.gold, calibrated=True)))
+        print(precision_table([point for gold in args.gold for point in samples(gold, calibrated=True)]))
 
 
 if __name__ == "__main__":

@@ -579,3 +579,12 @@ def test_a_general_anaphor_recalls_the_latest_event_and_previously_is_background
 def test_individual_assailants_assault_rather_than_fight(code):
     event = only(code("A gunman shot dead a Mexican journalist in Tijuana."))
     assert event["event_root_code"] == "18" and event["actor2"]["country_code"] == "MEX"
+
+
+def test_a_coordinated_verbs_object_is_not_the_first_verbs_target(code):
+    events = code("France condemned the shelling in Abidjan and requested that the UN Security Council impose "
+                  "sanctions against Gbagbo.")
+    assert not any(e["event_root_code"] == "11" and (e["actor2"] or {}).get("code", "").startswith("IGO")
+                   for e in events)
+    shared = code("Sri Lanka has established diplomatic ties with and opened an embassy in Tehran.")
+    assert any((e["actor2"] or {}).get("country_code") == "IRN" for e in shared)

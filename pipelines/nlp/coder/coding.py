@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 
 from pipelines.nlp import dates
 from pipelines.nlp.entities import article_entities
-from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, trigger_lexicon
+from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, _EN, trigger_lexicon
 from pipelines.nlp.coder.context import _ArticleContext, _is_placed
 from pipelines.nlp.coder.phrases import _is_active, _noun_phrase
 from pipelines.nlp.coder.triggers import (
@@ -144,6 +144,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     actors2 = [people_live_where_event_happens(actor, civilians_place, True, civilians=True) if civilians_place else
                people_live_where_event_happens(actor, location, location_in_sentence) for actor in actors2]
     code = _crowd_control(code, actors1, actors2)
+    if code[:2] == _CAMEO.fight_root and any(head.lemma_.lower() in _EN.assailants for head in subjects):
+        code = _CAMEO.assault_code  # "a gunman shot dead a journalist": an assault, not a battle
     when = _event_date(trigger, sentence, context)
     events = []
     for actor1, actor2 in _pairs(actors1, actors2, code):

@@ -54,6 +54,8 @@ def _is_background(trigger: _Trigger) -> bool:
         return True
     if clause.dep_ == "acl" and clause.tag_ == "VBN":
         return True
+    if any(c.dep_ == "advmod" and c.lower_ in _EN.background_adverbs for c in clause.children):
+        return True  # "Khadr was previously charged by the commission"
     if clause.pos_ == "NOUN":
         head = clause.head
         while head.dep_ in ("pobj", "pcomp", "prep") and head.head.i != head.i and head.lower_ not in _EN.background_preps:

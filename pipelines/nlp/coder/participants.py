@@ -33,10 +33,16 @@ _RELATIVE_TAGS = frozenset({"WP", "WDT"})
 
 def _event_named(nouns: list[Token], context: _ArticleContext) -> dict | None:
     """The coded event a definite event noun re-mentions ("the attack", "this shelling"): the article's latest
-    event of the noun's root whose doer is placed."""
+    event of the noun's root whose doer is placed; a general anaphor ("the action", "this act") names the
+    article's latest such event of any root."""
     for noun in nouns:
-        if noun.lemma_.lower() in context.lexicon.nouns and any(
-                child.dep_ == "det" and child.lower_ in ("the", "this", "that", "these", "those") for child in noun.children):
+        lemma = noun.lemma_.lower()
+        if not any(child.dep_ == "det" and child.lower_ in ("the", "this", "that", "these", "those")
+                   for child in noun.children):
+            continue
+        if lemma in _EN.event_anaphors and context.latest_events:
+            return context.latest_events[context.latest_root]
+        if lemma in context.lexicon.nouns:
             code = _noun_code(noun, context.lexicon)
             if code and code[:2] in context.latest_events:
                 return context.latest_events[code[:2]]
@@ -224,8 +230,8 @@ def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]
 
 def _deeper_targets(clause: Token, excluded: set[int], path_deps: frozenset[str] = _DEEP_PATH_DEPS) -> list[Token]:
     """Candidate targets below the verb, nearest first: "cut ties with Iran", "demanded that Britain leave";
-    the source of a report ("according to Pentagon sources") or a circumstance ("after 12 days of battles
-    with the Amal militia") is not one."""
+    the source of a report ("according to Pentagon sources"), a circumstance ("after 12 days of battles
+    with the Amal militia") or the object of a coordinated verb is not one."""
     candidates, frontier = [], [clause]
     for _ in range(_DEEP_TARGET_LEVELS):
         below = []
@@ -233,12 +239,22 @@ def _deeper_targets(clause: Token, excluded: set[int], path_deps: frozenset[str]
             for child in node.children:
                 if child.i in excluded or child.lower_ in _EN.not_target_preps:
                     continue
+                if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and node.i == clause.i \
+                        and not _has_dangling_preposition(clause, child):
+                    continue  # "condemned the shelling and requested that the UN act": another event's target
                 if child.dep_ in _DEEP_TARGET_DEPS or (child.dep_ == "nsubj" and node.dep_ in ("ccomp", "acl")):
                     candidates.append(child)
                 if child.dep_ in path_deps:
                     below.append(child)
         frontier = below
     return candidates
+
+
+def _has_dangling_preposition(clause: Token, conjunct: Token) -> bool:
+    """"established ties with and opened an embassy in Tehran": a preposition left without its object
+    shares the coordinated verb's."""
+    return any(token.dep_ == "prep" and not any(g.dep_ in ("pobj", "pcomp") for g in token.children)
+               for token in clause.subtree if token.i < conjunct.i)
 
 
 def _first_actors(heads: list[Token], context: "_ArticleContext") -> list[Actor]:
