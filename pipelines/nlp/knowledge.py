@@ -50,6 +50,7 @@ class CameoOntology:
     official_doer_roots: frozenset[str]
     own_people_target_codes: frozenset[str]
     crowd_control_code: str
+    material_quad_classes: frozenset[int]
     assault_code: str
     fight_root: str
     crowd_control_doer_types: frozenset[str]
@@ -83,6 +84,7 @@ class Language:
     background_adverbs: frozenset[str]
     event_anaphors: frozenset[str]
     assailants: frozenset[str]
+    habitual_quantifiers: frozenset[str]
     not_target_preps: frozenset[str]
     unknown_marks: frozenset[str]
     unknown_doers: frozenset[str]
@@ -167,6 +169,10 @@ def load_ontology(path=None) -> CameoOntology:
             values[key] = tuple(_checked_list(filename, key, value, _PREFIX))
         elif key.endswith("_types"):
             values[key] = frozenset(_checked_list(filename, key, value, _TYPE, allow_null=key == "person_types"))
+        elif key.endswith("_quad_classes"):
+            if not isinstance(value, list) or not value or any(v not in (1, 2, 3, 4) for v in value):
+                raise DataFileError(f"{filename}: {key}: expected a list of quad classes 1-4")
+            values[key] = frozenset(value)
         elif key.endswith("_root"):
             values[key] = _checked_scalar(filename, key, value, _ROOT)
         elif key.endswith("_code"):

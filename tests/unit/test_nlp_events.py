@@ -588,3 +588,16 @@ def test_a_coordinated_verbs_object_is_not_the_first_verbs_target(code):
                    for e in events)
     shared = code("Sri Lanka has established diplomatic ties with and opened an embassy in Tehran.")
     assert any((e["actor2"] or {}).get("country_code") == "IRN" for e in shared)
+
+
+def test_descriptions_and_habits_of_protests_are_not_new_protests(code):
+    assert not code("Protesters say that their protest was on the authorised sites and was not unlawful.")
+    assert not [e for e in code("The Belarusian opposition party has organised numerous demonstrations and rallies.")
+                if e["event_root_code"] == "14"]
+
+
+def test_the_action_recalls_the_latest_deed_not_the_latest_statement(code):
+    events = code("Belarus police jailed opposition leader Alaksandar Milinkievic in Minsk on Monday. "
+                  "The US condemned the jailing. NATO chief Jaap de Hoop Scheffer has also condemned the action.")
+    nato = [e for e in events if e["actor1"]["code"] == "IGONAT"]
+    assert nato and nato[0]["actor2"]["country_code"] == "BLR"

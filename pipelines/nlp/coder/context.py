@@ -87,7 +87,8 @@ class _ArticleContext:
         doer = event["actor1"]
         if doer and (doer["country_code"] or doer["type_code"] in _CAMEO.international_types):
             self.latest_events[event["event_root_code"]] = event
-            self.latest_root = event["event_root_code"]
+            if event["quad_class"] in _CAMEO.material_quad_classes:  # "the action" is a deed, not a statement
+                self.latest_root = event["event_root_code"]
         for record in (event["actor1"], event["actor2"]):
             if record and record["code"] and (record["country_code"] or record["type_code"] == "IGO"):
                 actor = Actor(record["name"], record["code"], record["country_code"], record["type_code"])

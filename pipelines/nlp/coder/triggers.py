@@ -97,9 +97,15 @@ def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
                 return _trigger_or_none(pobj if isinstance(value, dict) else verb, verb, code, entry)
     if is_light and obj is not None:
         event_noun = _counted_event(obj, lexicon)
-        if event_noun is not None:
+        if event_noun is not None and not _is_habitual(event_noun):
             return _trigger_or_none(event_noun, verb, _noun_code(event_noun, lexicon), entry)
     return _trigger_or_none(verb, verb, entry.get("code"), entry)
+
+
+def _is_habitual(noun: Token) -> bool:
+    """"Has organised numerous demonstrations": many events of a kind, not one."""
+    return noun.tag_ == "NNS" and any(child.dep_ == "amod" and child.lower_ in _EN.habitual_quantifiers
+                                      for child in noun.children)
 
 
 def _listed_object(obj: Token | None, objects: dict) -> str | None:
@@ -166,6 +172,8 @@ def _is_standalone_event_noun(noun: Token, lexicon: Lexicon) -> bool:
         return False
     if any(child.dep_ == "det" and child.lower_ == "no" for child in noun.children):
         return False
+    if noun.dep_ == "nsubj" and noun.head.lemma_ == "be":
+        return False  # "their protest was on the authorised sites": the sentence describes a known event
     if noun.dep_ in ("ROOT", "nsubj", "nsubjpass"):
         return True
     if noun.tag_ == "NNS" and not any(child.dep_ in ("det", "poss", "nummod") for child in noun.children):
