@@ -85,6 +85,7 @@ class Language:
     event_anaphors: frozenset[str]
     assailants: frozenset[str]
     habitual_quantifiers: frozenset[str]
+    status_participles: frozenset[str]
     not_target_preps: frozenset[str]
     unknown_marks: frozenset[str]
     unknown_doers: frozenset[str]

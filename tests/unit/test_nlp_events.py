@@ -601,3 +601,21 @@ def test_the_action_recalls_the_latest_deed_not_the_latest_statement(code):
                   "The US condemned the jailing. NATO chief Jaap de Hoop Scheffer has also condemned the action.")
     nato = [e for e in events if e["actor1"]["code"] == "IGONAT"]
     assert nato and nato[0]["actor2"]["country_code"] == "BLR"
+
+
+def test_a_present_passive_status_is_not_an_event_but_a_dated_one_is(code):
+    assert not code("Khadr is charged with the murder of a US soldier in Afghanistan.")
+    assert only(code("Khadr was charged on Monday with murder in Cuba."))["event_root_code"] == "17"
+
+
+def test_a_verb_whose_object_chose_its_code_carries_that_object(code):
+    """"seeks Interpol's aid" is Iran's appeal for aid (023), not aid by Interpol."""
+    event = only(code("Iran seeks Interpol's aid."))
+    assert (event["event_code"], event["actor1"]["code"], event["actor2"]["code"]) == ("023", "IRN", "IGOITP")
+
+
+def test_they_never_recalls_a_person(code):
+    events = code("Police arrested Belarusian opposition leader Alaksandar Milinkievic in Minsk on Monday. "
+                  "The opposition party has organised numerous demonstrations, and their members held a rally "
+                  "in Minsk on Tuesday.")
+    assert not any(e["actor1"]["name"].endswith("Milinkievic") for e in events if e["event_root_code"] == "14")

@@ -90,6 +90,8 @@ class _ArticleContext:
             if event["quad_class"] in _CAMEO.material_quad_classes:  # "the action" is a deed, not a statement
                 self.latest_root = event["event_root_code"]
         for record in (event["actor1"], event["actor2"]):
+            if record and record["name"].split() and record["name"].split()[-1].lower() in self.people:
+                continue  # a person is never "the group", "they" or "it"
             if record and record["code"] and (record["country_code"] or record["type_code"] == "IGO"):
                 actor = Actor(record["name"], record["code"], record["country_code"], record["type_code"])
                 if actor not in self.memory:

@@ -35,9 +35,24 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
         return False
     if any(child.dep_ in ("nsubj", "nsubjpass") and _is_negated_noun(child) for child in clause.children):
         return False
+    if _is_standing_status(clause):
+        return False
     if clause.dep_ == "conj" and clause.head.pos_ == "VERB":
         return not any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in _EN.modals) for c in clause.head.children)
     return True
+
+
+def _is_standing_status(clause: Token) -> bool:
+    """"Khadr is charged with murder", "he is wanted for fraud": a present passive of a status participle
+    with no date says how things stand, not that something happened (a dated one, "is charged on Monday",
+    and a headline's "is arrested" are events)."""
+    if clause.lower_ not in _EN.status_participles or not any(
+            child.dep_ == "auxpass" and child.lower_ in ("is", "are") for child in clause.children):
+        return False
+    if any(token.ent_type_ in ("DATE", "TIME") for token in clause.subtree):
+        return False
+    words = [token for token in clause.sent if not token.is_space]
+    return bool(words) and words[-1].text in (".", "!", "?", '"', "”")
 
 
 def _is_background(trigger: _Trigger) -> bool:

@@ -56,6 +56,9 @@ def _triggers(sentence: Span, lexicon: Lexicon):
             if trigger is not None:
                 if trigger.word.i != token.i:
                     carried_nouns.add(trigger.word.i)
+                obj = _direct_object(token)
+                if obj is not None and trigger.code != trigger.entry.get("code"):
+                    carried_nouns.add(obj.i)  # "seeks Interpol's aid": the object chose the verb's code (023)
                 yield trigger
     for token in sentence:
         if token.pos_ == "NOUN" and token.i not in carried_nouns and token.lemma_.lower() not in lexicon.non_agent_causes \
