@@ -619,3 +619,11 @@ def test_they_never_recalls_a_person(code):
                   "The opposition party has organised numerous demonstrations, and their members held a rally "
                   "in Minsk on Tuesday.")
     assert not any(e["actor1"]["name"].endswith("Milinkievic") for e in events if e["event_root_code"] == "14")
+
+
+def test_a_patient_light_verb_makes_its_subject_the_target(code):
+    """"Manafort received a second sentence": the sentence is done to him, by the court where it happened."""
+    event = only(code("Paul Manafort received a second prison sentence in Washington on Wednesday."))
+    assert event["event_code"] == "173"
+    assert event["actor2"]["name"] == "Paul Manafort" and event["actor1"]["country_code"] == "USA"
+    assert only(code("Iran received a delegation from the IAEA."))["event_code"] == "043"  # an object it lists

@@ -133,7 +133,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     actors1 = [people_live_where_event_happens(actor, location, location_in_sentence) for actor in actors1]
     setting = location or context.dateline  # where it happened, else where the article is set
     if not actors1 and setting and setting["country_code"] and is_state_action(code) \
-            and not _is_active(trigger.clause):
+            and (not _is_active(trigger.clause) or trigger.entry.get("patient_subject")):
         actors1 = [state_action_by_place_authorities(setting)]
     if is_state_action(code):
         actors2 = [accused_under_jurisdiction(actor, actors1) for actor in actors2]

@@ -28,6 +28,8 @@ class Lexicon:
     verbs: dict[str, dict]
     nouns: dict[str, dict]
     light_verbs: frozenset[str]
+    patient_light_verbs: frozenset[str]
+    """Verbs whose object names an event done to their subject ("received a sentence", "faces charges")."""
     realizing_heads: frozenset[str]
     denying_heads: frozenset[str]
     abstaining_heads: frozenset[str]
@@ -41,7 +43,7 @@ class Lexicon:
 
 _LEXICON_FILE = "cameo_triggers.yaml"
 _LEXICON_KEYS = frozenset({"quad_class_by_root", "goldstein", "intent_xcomp", "appeal_xcomp", "verbs", "nouns",
-                           "light_verbs", "realizing_heads", "denying_heads", "abstaining_heads", "place_measures",
+                           "light_verbs", "patient_light_verbs", "realizing_heads", "denying_heads", "abstaining_heads", "place_measures",
                            "non_agent_causes", "sports_cues", "sports_weak_cues"})
 """Top-level keys of the lexicon; intent_xcomp and appeal_xcomp are YAML anchors the verbs reuse."""
 _LEXICON_REQUIRED = _LEXICON_KEYS - {"intent_xcomp", "appeal_xcomp"}
@@ -106,6 +108,7 @@ def load_lexicon(path=None) -> Lexicon:
         verbs=entries(data["verbs"]),
         nouns=entries(data["nouns"]),
         light_verbs=frozenset(data["light_verbs"]),
+        patient_light_verbs=frozenset(data["patient_light_verbs"]),
         realizing_heads=frozenset(data["realizing_heads"]),
         denying_heads=frozenset(data["denying_heads"]),
         abstaining_heads=frozenset(data["abstaining_heads"]),

@@ -87,6 +87,10 @@ def _participants(trigger: _Trigger) -> tuple[list[Token], list[Token]]:
     clause = trigger.clause
     if clause.pos_ == "NOUN":
         subjects, objects = _noun_participants(clause, trigger.code)
+    elif trigger.entry.get("patient_subject"):  # "Manafort receives second sentence (from a federal court)"
+        objects, _ = _verb_participants(clause, trigger.word)
+        subjects = [g for c in trigger.word.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                    for g in c.children if g.dep_ == "pobj"]
     else:
         subjects, objects = _verb_participants(clause, trigger.word)
         if trigger.word.i != clause.i:

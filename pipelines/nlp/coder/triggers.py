@@ -74,6 +74,12 @@ def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
     if lemma in _EN.reporting_verbs and any(_is_obligation(child) for child in verb.children if child.dep_ == "ccomp"):
         return _Trigger(word=verb, clause=verb, code=_CAMEO.demand_code, entry={})
     entry = lexicon.verbs.get(lemma)
+    if lemma in lexicon.patient_light_verbs:
+        obj = _direct_object(verb)
+        event_noun = _counted_event(obj, lexicon) if obj is not None else None
+        if event_noun is not None and not _is_habitual(event_noun) \
+                and _listed_object(obj, (entry or {}).get("objects", {})) is None:
+            return _trigger_or_none(event_noun, verb, _noun_code(event_noun, lexicon), {"patient_subject": True})
     is_light = lemma in lexicon.light_verbs
     if entry is None and not is_light:
         return None
