@@ -86,6 +86,7 @@ class Language:
     assailants: frozenset[str]
     habitual_quantifiers: frozenset[str]
     status_participles: frozenset[str]
+    occasion_nouns: frozenset[str]
     not_target_preps: frozenset[str]
     unknown_marks: frozenset[str]
     unknown_doers: frozenset[str]

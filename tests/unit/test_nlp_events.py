@@ -627,3 +627,7 @@ def test_a_patient_light_verb_makes_its_subject_the_target(code):
     assert event["event_code"] == "173"
     assert event["actor2"]["name"] == "Paul Manafort" and event["actor1"]["country_code"] == "USA"
     assert only(code("Iran received a delegation from the IAEA."))["event_code"] == "043"  # an object it lists
+
+
+def test_the_second_time_that_re_mentions_a_known_event(code):
+    assert not code("This is the second time that the Lebanese lawyer was thrown out of the Iraqi courtroom.")

@@ -69,6 +69,9 @@ def _is_background(trigger: _Trigger) -> bool:
         return True
     if clause.dep_ == "acl" and clause.tag_ == "VBN":
         return True
+    if clause.dep_ in ("relcl", "acl") and clause.head.lemma_.lower() in _EN.occasion_nouns and any(
+            child.ent_type_ == "ORDINAL" for child in clause.head.children):
+        return True  # "this is the second time that Khalil was thrown out": a count of a known event
     if any(c.dep_ == "advmod" and c.lower_ in _EN.background_adverbs for c in clause.children):
         return True  # "Khadr was previously charged by the commission"
     if clause.pos_ == "NOUN":
