@@ -631,3 +631,12 @@ def test_a_patient_light_verb_makes_its_subject_the_target(code):
 
 def test_the_second_time_that_re_mentions_a_known_event(code):
     assert not code("This is the second time that the Lebanese lawyer was thrown out of the Iraqi courtroom.")
+
+
+def test_an_unemitted_partial_event_still_gives_later_sentences_their_referent(nlp):
+    """The shelling of "a village" has no placed target (left out by default), but "condemned the shelling"
+    still targets its doer."""
+    text = "Russian troops shelled a village on Monday. Ukraine condemned the shelling."
+    events = code_events(nlp(text), article_id="a", published_at=PUBLISHED)
+    assert [(e["event_root_code"], e["actor1"]["code"], e["actor2"]["code"]) for e in events] == \
+        [("11", "UKR", "RUSMIL")]

@@ -59,7 +59,7 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
     entities = article_entities(doc)
     partial = _allow_partial_default if allow_partial is None else allow_partial
     lexicon = trigger_lexicon() if lexicon is None else lexicon
-    context = _ArticleContext(doc, entities, dates.published_date(published_at), lexicon, allow_partial=partial)
+    context = _ArticleContext(doc, entities, dates.published_date(published_at), lexicon)
     events: dict[str, dict] = {}
     sentences = list(doc.sents)
     sports = [_is_sports(sentence, lexicon) for sentence in sentences]
@@ -72,8 +72,8 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
         coded = _main_clause_events(by_trigger, _without_adjunct_events(by_trigger))
         for event in _without_less_specific(_without_reporting_statements(coded)):
             events.setdefault(event["event_id"], event)
-            context.remember(event)
-    return list(events.values())
+            context.remember(event)  # partial events too: "the shelling" may name one whose doer is unknown
+    return [event for event_id, event in events.items() if partial or event_id not in context.partial_ids]
 
 
 def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _ArticleContext) -> list[dict]:
@@ -153,12 +153,11 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         if code == _CAMEO.statement_code and not _is_newsworthy_statement(trigger, actor1, actor2, lexicon):
             continue
         partial = (not _is_placed(actor1) and not unknown_doer) or not _is_placed(actor2)
-        if partial and not context.allow_partial:
-            continue
         record = _event_record(
             article_id, sentence, trigger, code, actor1, actor2, where, location_in_sentence, when, lexicon
         )
         if partial:
             record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)
+            context.partial_ids.add(record["event_id"])
         events.append(record)
     return events

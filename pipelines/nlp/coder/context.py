@@ -54,9 +54,7 @@ class Actor:
 class _ArticleContext:
     """What every sentence of one article shares: entities, the publication date, the dateline."""
 
-    def __init__(self, doc: Doc, entities: ArticleEntities, published: dt.date | None, lexicon: Lexicon,
-                 allow_partial: bool = False):
-        self.allow_partial = allow_partial
+    def __init__(self, doc: Doc, entities: ArticleEntities, published: dt.date | None, lexicon: Lexicon):
         self.lexicon = lexicon
         self.entities = entities
         self.published = published
@@ -73,6 +71,8 @@ class _ArticleContext:
                          if e.country_code and e.label in ("NORP", "GPE", "LOC", "ORG"))
         top = counts.most_common(2)
         self.main_country = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        self.partial_ids: set[str] = set()
+        """Events coded with a side missing: remembered for later sentences, emitted only with allow_partial."""
         self.latest_root = ""
         self.latest_events: dict[str, dict] = {}
         """The article's latest coded event of each root with a placed doer ("the attack" -> who attacked)."""
