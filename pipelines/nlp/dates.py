@@ -70,17 +70,23 @@ def published_date(published_at: str | None) -> dt.date | None:
         return None
 
 
-def event_date(clause: Token, sentence: Span, published: dt.date | None) -> EventDate:
-    """The date, precision and background flag of the event whose verb (or event noun) is `clause`."""
+def event_date(clause: Token, sentence: Span, published: dt.date | None, event_noun: Token | None = None) -> EventDate:
+    """The date, precision and background flag of the event whose verb (or event noun) is `clause`; a date
+    inside the event noun's own phrase ("led the largest demonstration, held on September 20") is its date."""
     entities = date_entities(sentence)
-    entities.sort(key=lambda entity: not _attached_to(entity.root, clause))
+
+    def attached(entity: Span) -> bool:
+        return _attached_to(entity.root, clause) or (
+            event_noun is not None and event_noun.i != clause.i and event_noun in entity.root.ancestors)
+
+    entities.sort(key=lambda entity: not attached(entity))
     future = is_future(clause)
     for entity in entities:
         resolved = resolve(entity.text, published, future=future)
         if resolved is not None:
             day, precision = resolved
             # only a date of the event's own clause makes it background: "the August 13 accord" dates the accord
-            background = _attached_to(entity.root, clause) and (_long_before(day, precision, published) or (
+            background = attached(entity) and (_long_before(day, precision, published) or (
                 precision == "year" and "earlier" in entity.text.lower() and not future))
             return EventDate(day.isoformat(), precision, background or is_past_perfect_background(clause))
     return EventDate(published.isoformat() if published else None, "day", is_past_perfect_background(clause))

@@ -89,3 +89,9 @@ def test_past_perfect_is_background_but_not_in_reported_speech(nlp):
     assert event["background"] is True
     reported = coded(nlp, "Officials said Russian troops had attacked Ukrainian soldiers in Donetsk.")
     assert reported and not any(event["background"] for event in reported)
+
+
+def test_a_date_inside_the_event_nouns_phrase_dates_it(nlp):
+    events = coded(nlp, "Swedish activists led the largest demonstration ever held in Stockholm, on September 20 of "
+                        "this year.", published_at="2019-12-14T00:00:00Z")
+    assert events and all(e["background"] for e in events)

@@ -640,3 +640,8 @@ def test_an_unemitted_partial_event_still_gives_later_sentences_their_referent(n
     events = code_events(nlp(text), article_id="a", published_at=PUBLISHED)
     assert [(e["event_root_code"], e["actor1"]["code"], e["actor2"]["code"]) for e in events] == \
         [("11", "UKR", "RUSMIL")]
+
+
+def test_a_headline_shot_dead_is_a_passive(code):
+    event = only(code("Yemeni journalist Nabil Hasan al-Quaety shot dead in Aden"))
+    assert event["actor2"]["name"] == "Nabil Hasan al-Quaety" and event["actor1"] is None

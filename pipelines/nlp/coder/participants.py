@@ -196,7 +196,8 @@ def _is_headline_passive(verb: Token) -> bool:
     """A past participle heading a headline with no auxiliary and no object ("Lawyer thrown out of court",
     "Ex-PM arrested"): headlines drop "was", so the parser's subject is the patient. A headline has no final
     full stop; the small model also tags plain past tenses VBN ("Hungarians protested in Bucharest.")."""
-    if verb.dep_ != "ROOT" or verb.tag_ != "VBN" or any(
+    resultative = any(child.lower_ == "dead" for child in verb.children)  # "journalist shot dead in Aden"
+    if verb.dep_ != "ROOT" or not (verb.tag_ == "VBN" or (verb.tag_ == "VBD" and resultative)) or any(
             child.dep_ in ("aux", "auxpass", "dobj") for child in verb.children):
         return False
     words = [token for token in verb.sent if not token.is_space]

@@ -102,4 +102,4 @@ def _gazetteer_place(token: Token) -> dict | None:
 
 def _event_date(trigger: _Trigger, sentence: Span, context: _ArticleContext) -> dates.EventDate:
     """When the event happened: the date its clause gives, relative to the publication date."""
-    return dates.event_date(trigger.clause, sentence, context.published)
+    return dates.event_date(trigger.clause, sentence, context.published, event_noun=trigger.word)
