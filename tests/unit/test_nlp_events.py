@@ -645,3 +645,12 @@ def test_an_unemitted_partial_event_still_gives_later_sentences_their_referent(n
 def test_a_headline_shot_dead_is_a_passive(code):
     event = only(code("Yemeni journalist Nabil Hasan al-Quaety shot dead in Aden"))
     assert event["actor2"]["name"] == "Nabil Hasan al-Quaety" and event["actor1"] is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("China wanted the United States to shut down Guantanamo.", ("020", "CHN", "USA")),
+    ("Condoleezza Rice called upon Belarus to act within accepted international principles.", ("020", "USAGOV", "BLR")),
+], ids=["wanting another actor to act is an appeal to it", "call upon is an appeal"])
+def test_appeals_by_control_verbs(code, text, expected):
+    event = only(code(text))
+    assert (event["event_code"], event["actor1"]["code"], event["actor2"]["code"]) == expected

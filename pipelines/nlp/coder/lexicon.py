@@ -47,7 +47,8 @@ _LEXICON_KEYS = frozenset({"quad_class_by_root", "goldstein", "intent_xcomp", "a
                            "non_agent_causes", "sports_cues", "sports_weak_cues"})
 """Top-level keys of the lexicon; intent_xcomp and appeal_xcomp are YAML anchors the verbs reuse."""
 _LEXICON_REQUIRED = _LEXICON_KEYS - {"intent_xcomp", "appeal_xcomp"}
-_VERB_KEYS = frozenset({"code", "object_is_instrument", "objects", "preps", "particles", "xcomp", "subject_types"})
+_VERB_KEYS = frozenset({"code", "object_is_instrument", "objects", "preps", "particles", "xcomp", "subject_types",
+                        "subject_infinitive"})
 _NOUN_KEYS = frozenset({"code", "modifiers"})
 _REFINED_KEYS = frozenset({"code", "objects"})
 """Keys of a preposition or particle given as a map ("placed on alert", "called off a strike")."""
@@ -71,8 +72,9 @@ def _validated_lexicon(data: object, filename: str) -> dict:
                 data_files.check_code(filename, entry, where)
                 continue
             data_files.check_keys(filename, entry, keys, where)
-            if entry.get("code") is not None:
-                data_files.check_code(filename, entry["code"], where)
+            for field in ("code", "subject_infinitive"):
+                if entry.get(field) is not None:
+                    data_files.check_code(filename, entry[field], f"{where}: {field}" if field != "code" else where)
             for field in ("objects", "xcomp", "subject_types", "modifiers"):
                 if field in entry:
                     code_map(entry[field], f"{where}: {field}")

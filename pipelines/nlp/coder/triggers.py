@@ -89,6 +89,11 @@ def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
     for child in children:
         if child.dep_ == "prt" and child.lower_ in entry.get("particles", {}):
             return _trigger_or_none(verb, verb, _refined_by(entry["particles"][child.lower_], obj), entry)
+    if entry.get("subject_infinitive"):
+        for child in children:
+            if child.dep_ == "ccomp" and any(g.dep_ == "nsubj" for g in child.children) and any(
+                    g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
+                return _trigger_or_none(verb, verb, entry["subject_infinitive"], entry)
     for child in children:
         if child.dep_ == "xcomp" and child.lemma_.lower() in entry.get("xcomp", {}):
             return _trigger_or_none(verb, verb, entry["xcomp"][child.lemma_.lower()], entry, complement=child)
