@@ -310,8 +310,9 @@ def gold_country(code: str | None) -> str | None:
 
 
 def is_test_split(path: Path) -> bool:
-    """A test split is only run to report scores: its errors are never shown."""
-    return "test" in path.name
+    """A test split is only run to report scores, a calibration split only to fit confidences: neither
+    shows its errors, so nobody tunes the coder's rules on them."""
+    return "test" in path.name or "calibration" in path.name
 
 
 @dataclass(frozen=True)
@@ -531,7 +532,7 @@ def evaluate_realnews(nlp, path: Path, news_dir: Path = NEWS_DIR) -> dict:
     test = is_test_split(path)
     codes = sorted(set(report.per_root.tp) | set(report.per_root.fn) | set(report.per_root.fp))
     return {
-        "gold": str(path), "kind": "realnews", "split": "test" if test else "dev",
+        "gold": str(path), "kind": "realnews", "split": ("calibration" if "calibration" in path.name else "test") if test else "dev",
         "articles": report.articles, "sentences": report.sentences, "event_sentences": report.event_sentences,
         "gold_events": t.dyad_tp + t.dyad_fn, "coded_events": t.dyad_tp + t.dyad_fp,
         "root_precision": root_p, "root_recall": root_r, "root_f1": root_f1,
@@ -669,8 +670,8 @@ def format_realnews(result: dict, worst: int) -> str:
     lines.append("per root (sentence level)  P      R      F1   gold")
     for code, s in result["per_code"].items():
         lines.append(f"  {code:<9}                {s['precision']:.2f}   {s['recall']:.2f}   {s['f1']:.2f}  {s['support']:>4}")
-    if result["split"] == "test":
-        lines.append("test split: scores only; its errors are never shown (tests/gold/CONVENTIONS.md)")
+    if result["split"] != "dev":
+        lines.append(f"{result['split']} split: scores only; its errors are never shown (tests/gold/CONVENTIONS.md)")
         return "\n".join(lines)
     lines.append(f"errors by kind ({worst} kinds at most, one example each):")
     lines.extend(_worst_errors(result["errors"], worst))

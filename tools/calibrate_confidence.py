@@ -112,7 +112,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.command == "fit":
         if any("test" in gold.name for gold in args.gold):
-            parser.error("fit only on dev splits: test splits are for reporting")
+            parser.error("fit only on the calibration split: test splits are for reporting")
         points = [point for gold in args.gold for point in samples(gold, calibrated=False)]
         text = table_text(isotonic(points), " + ".join(gold.name for gold in args.gold))
         print(text, end="")

@@ -184,6 +184,7 @@ def test_a_test_split_withholds_its_errors(tmp_path, monkeypatch):
             assert result["error_counts"] == {"wrong root": 1}
             assert "wrong root" in format_realnews(result, 15)
     assert is_test_split(tmp_path / "test.jsonl") and not is_test_split(tmp_path / "dev.jsonl")
+    assert is_test_split(tmp_path / "calibration.jsonl")
 
 
 @pytest.mark.parametrize("name", ["dev.jsonl", "test.jsonl"])
