@@ -1,6 +1,6 @@
 """Fit and check the calibrated event confidence (pipelines/nlp/calibration.py) on real-news gold.
 
-    python -m tools.calibrate_confidence fit --gold tests/gold/realnews/dev.jsonl --gold tests/gold/realnews/dev2.jsonl [--write]
+    python -m tools.calibrate_confidence fit --gold tests/gold/realnews/calibration.jsonl [--write]
     python -m tools.calibrate_confidence table --gold tests/gold/realnews/test.jsonl --gold tests/gold/realnews/test2.jsonl
 
 Every event the pipeline emits (mentions merged, background left out) is scored once per mention sentence:
