@@ -654,3 +654,9 @@ def test_a_headline_shot_dead_is_a_passive(code):
 def test_appeals_by_control_verbs(code, text, expected):
     event = only(code(text))
     assert (event["event_code"], event["actor1"]["code"], event["actor2"]["code"]) == expected
+
+
+def test_a_general_anaphor_before_any_deed_recalls_nothing(code):
+    """"The action" after statements only (no deed coded yet) has no referent; it once raised KeyError."""
+    events = code("The US condemned Russia on Monday. NATO also condemned the action.")
+    assert [e["actor1"]["code"] for e in events if e["event_root_code"] == "11"][:1] == ["USA"]

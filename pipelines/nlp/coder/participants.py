@@ -40,8 +40,8 @@ def _event_named(nouns: list[Token], context: _ArticleContext) -> dict | None:
         if not any(child.dep_ == "det" and child.lower_ in ("the", "this", "that", "these", "those")
                    for child in noun.children):
             continue
-        if lemma in _EN.event_anaphors and context.latest_events:
-            return context.latest_events[context.latest_root]
+        if lemma in _EN.event_anaphors:
+            return context.latest_events.get(context.latest_root)  # None before the article's first deed
         if lemma in context.lexicon.nouns:
             code = _noun_code(noun, context.lexicon)
             if code and code[:2] in context.latest_events:
