@@ -46,7 +46,7 @@ def test_wheel_installs_and_loads_every_schema_without_the_checkout(tmp_path):
         import json, pathlib
         import pipelines, pipelines.schemas as schemas
         from pipelines.nlp import coder, knowledge, labels
-        coder = knowledge.coder_knowledge("en")  # the coder's ontology and language files (nlp/data/lang/)
+        knowledge.coder_knowledge("en")  # the coder's ontology and language files (nlp/data/lang/)
         lexicon = coder.load_lexicon()
         names = sorted(path.stem for path in schemas.SCHEMA_DIR.glob("*.avsc"))
         print(json.dumps({"package": pipelines.__file__, "schema_dir": str(schemas.SCHEMA_DIR), "names": names,

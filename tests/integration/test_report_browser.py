@@ -35,12 +35,12 @@ def report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     articles = folder / "articles.jsonl"
     with open(WIKINEWS_2019, "rb") as source:
-        articles.write_bytes(b"".join(itertools.islice(source, 40)))
+        articles.write_bytes(b"".join(itertools.islice(source, 80)))
     subprocess.run([sys.executable, "-m", "pipelines.cli", "extract", "--input", str(articles),
                     "--output", str(folder / "out" / "articles.avro")], cwd=REPO, check=True, capture_output=True,
                    timeout=900)
     rows = event_rows_of(folder / "out")
-    assert len(rows) > 50
+    assert len(rows) > 40  # precision first (issue 11): fewer, surer events than before (26 from the first 40)
     write_report(folder / "out", folder / "report.html", top=TOP)
     return folder / "report.html", rows
 
