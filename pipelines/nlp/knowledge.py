@@ -87,6 +87,7 @@ class Language:
     habitual_quantifiers: frozenset[str]
     status_participles: frozenset[str]
     occasion_nouns: frozenset[str]
+    place_labels: frozenset[str]
     not_target_preps: frozenset[str]
     unknown_marks: frozenset[str]
     unknown_doers: frozenset[str]
@@ -147,17 +148,19 @@ def _checked_root_codes(filename: str, key: str, value: object) -> dict[str, str
     return dict(value)
 
 
-def _checked_fields(filename: str, data: object, cls: type) -> None:
+def _read_fields(name: str, path, cls: type) -> tuple[str, dict]:
+    """(file name, data) of the data file NAME (or PATH), whose keys must be exactly CLS's fields."""
+    path = data_files.data_path(name) if path is None else path
+    filename = data_files.file_name(path)
+    data = data_files.read_yaml(path)
     names = [field.name for field in fields(cls)]
     data_files.check_keys(filename, data, names, required=names)
+    return filename, data
 
 
 def load_ontology(path=None) -> CameoOntology:
     """The CAMEO ontology of PATH (default: the packaged data/cameo_ontology.yaml), validated."""
-    path = data_files.data_path("cameo_ontology.yaml") if path is None else path
-    filename = data_files.file_name(path)
-    data = data_files.read_yaml(path)
-    _checked_fields(filename, data, CameoOntology)
+    filename, data = _read_fields("cameo_ontology.yaml", path, CameoOntology)
     values: dict[str, object] = {}
     for field in fields(CameoOntology):
         key, value = field.name, data[field.name]
@@ -186,10 +189,7 @@ def load_ontology(path=None) -> CameoOntology:
 
 def load_language(lang: str = "en", path=None) -> Language:
     """The words of LANG from PATH (default: the packaged data/lang/LANG.yaml), validated."""
-    path = data_files.data_path(f"lang/{lang}.yaml") if path is None else path
-    filename = data_files.file_name(path)
-    data = data_files.read_yaml(path)
-    _checked_fields(filename, data, Language)
+    filename, data = _read_fields(f"lang/{lang}.yaml", path, Language)
     values: dict[str, object] = {}
     for field in fields(Language):
         key, value = field.name, data[field.name]

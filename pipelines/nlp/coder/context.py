@@ -19,9 +19,6 @@ from pipelines.nlp.entities import ArticleEntities, ArticleEntity
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO
 
 
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-
-
 @dataclass(frozen=True)
 class Actor:
     """An event participant; an empty code means a named participant of unknown country and role."""

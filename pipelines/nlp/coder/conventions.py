@@ -15,8 +15,8 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from pipelines.nlp import builders, places
-from pipelines.nlp.coder.lexicon import _CAMEO
-from pipelines.nlp.coder.context import Actor, _ArticleContext, _PLACE_LABELS
+from pipelines.nlp.coder.lexicon import _CAMEO, _EN
+from pipelines.nlp.coder.context import Actor, _ArticleContext
 from pipelines.nlp.coder.phrases import _country_in, _located_in
 
 
@@ -111,7 +111,7 @@ def country_of_residence(head: Token, context: _ArticleContext) -> str | None:
     living elsewhere ("Albanians of southern Serbia") is then an ethnic group of that country."""
     for token in _located_in(head, ("in", "of", "throughout", "across")):
         entity = context.entities.by_token[token.i]
-        if entity is not None and entity.label in _PLACE_LABELS and entity.country_code:
+        if entity is not None and entity.label in _EN.place_labels and entity.country_code:
             return entity.country_code
     return None
 

@@ -9,7 +9,7 @@ entry. The CAMEO code algebra (data/cameo_ontology.yaml, _CAMEO) and the English
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from pipelines.nlp import data_files, knowledge
 
@@ -42,11 +42,9 @@ class Lexicon:
 
 
 _LEXICON_FILE = "cameo_triggers.yaml"
-_LEXICON_KEYS = frozenset({"quad_class_by_root", "goldstein", "intent_xcomp", "appeal_xcomp", "verbs", "nouns",
-                           "light_verbs", "patient_light_verbs", "realizing_heads", "denying_heads", "abstaining_heads", "place_measures",
-                           "non_agent_causes", "sports_cues", "sports_weak_cues"})
-"""Top-level keys of the lexicon; intent_xcomp and appeal_xcomp are YAML anchors the verbs reuse."""
-_LEXICON_REQUIRED = _LEXICON_KEYS - {"intent_xcomp", "appeal_xcomp"}
+_LEXICON_REQUIRED = frozenset(field.name for field in fields(Lexicon))
+"""Top-level keys of the lexicon: the fields of Lexicon, plus the YAML anchors the verbs reuse."""
+_LEXICON_KEYS = _LEXICON_REQUIRED | {"intent_xcomp", "appeal_xcomp"}
 _VERB_KEYS = frozenset({"code", "object_is_instrument", "objects", "preps", "particles", "xcomp", "subject_types",
                         "subject_infinitive"})
 _NOUN_KEYS = frozenset({"code", "modifiers"})

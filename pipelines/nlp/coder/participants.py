@@ -14,7 +14,7 @@ from spacy.tokens import Token
 
 from pipelines.nlp.entities import ArticleEntity, role_type
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, _EN
-from pipelines.nlp.coder.context import Actor, _ArticleContext, _PLACE_LABELS
+from pipelines.nlp.coder.context import Actor, _ArticleContext
 from pipelines.nlp.coder.phrases import (
     _countries_in, _country_in, _is_active, _is_dateline, _located_in, _noun_phrase, _of_object, _phrase_text,
     _with_conjuncts,
@@ -271,7 +271,7 @@ def _first_actors(heads: list[Token], context: "_ArticleContext") -> list[Actor]
     first: list[Actor] = []
     for head in heads:
         entity = context.entities.entity_at(head)
-        if head.dep_ == "pobj" and head.head.lower_ in _EN.locative_preps and entity and entity.label in _PLACE_LABELS:
+        if head.dep_ == "pobj" and head.head.lower_ in _EN.locative_preps and entity and entity.label in _EN.place_labels:
             continue
         actors = _actors(_with_conjuncts([head]), context)
         if any(actor.country_code or actor.type_code == "IGO" for actor in actors):

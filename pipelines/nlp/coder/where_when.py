@@ -11,7 +11,7 @@ from spacy.tokens import Span, Token
 
 from pipelines.nlp import builders, dates, places
 from pipelines.nlp.coder.lexicon import Lexicon, _EN
-from pipelines.nlp.coder.context import _ArticleContext, _PLACE_LABELS, _location_of
+from pipelines.nlp.coder.context import _ArticleContext, _location_of
 from pipelines.nlp.coder.phrases import _direct_object, _is_dateline, _with_conjuncts
 from pipelines.nlp.coder.triggers import _Trigger
 
@@ -29,7 +29,7 @@ def _is_place_measure(trigger: _Trigger, lexicon: Lexicon) -> bool:
 def _places_named(objects: list[Token], context: _ArticleContext) -> list[dict]:
     """The placed towns and regions that are themselves the objects: "Russian troops shelled Kharkiv"."""
     entities = [context.entities.entity_at(obj) for obj in objects]
-    return [_location_of(e) for e in entities if e is not None and e.label in _PLACE_LABELS and e.country_code]
+    return [_location_of(e) for e in entities if e is not None and e.label in _EN.place_labels and e.country_code]
 
 
 def _location(
@@ -47,7 +47,7 @@ def _location(
     speakers = _speaker_tokens(clause) if clause is not None else set()
     for token in sentence:
         entity = by_token[token.i]
-        if entity is not None and entity.label in _PLACE_LABELS and entity.country_code and \
+        if entity is not None and entity.label in _EN.place_labels and entity.country_code and \
                 token.i not in used_tokens and token.i not in speakers and not _is_dateline(token):
             return _location_of(entity), True
     return None, False
@@ -72,7 +72,7 @@ def _trigger_place(trigger: _Trigger, context: _ArticleContext) -> dict | None:
             if child.dep_ == "prep" and child.lower_ in _EN.locative_preps:
                 for pobj in _with_conjuncts([g for g in child.children if g.dep_ == "pobj"]):
                     entity = context.entities.by_token[pobj.i]
-                    if entity is not None and entity.label in _PLACE_LABELS:
+                    if entity is not None and entity.label in _EN.place_labels:
                         return _location_of(entity)
                     if entity is None and pobj.pos_ == "PROPN":
                         place = _gazetteer_place(pobj)
@@ -86,7 +86,7 @@ def _place_after(trigger: _Trigger, sentence: Span, context: _ArticleContext) ->
     more often the doer's ("Pakistan, a key U.S. ally, refused ...")."""
     for token in sentence:
         entity = context.entities.by_token[token.i]
-        if token.i > trigger.word.i and entity is not None and entity.label in _PLACE_LABELS and entity.country_code:
+        if token.i > trigger.word.i and entity is not None and entity.label in _EN.place_labels and entity.country_code:
             return _location_of(entity)
     return None
 
