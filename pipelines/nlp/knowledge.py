@@ -85,6 +85,7 @@ class Language:
     event_anaphors: frozenset[str]
     assailants: frozenset[str]
     habitual_quantifiers: frozenset[str]
+    one_sided_lemmas: frozenset[str]
     status_participles: frozenset[str]
     occasion_nouns: frozenset[str]
     place_labels: frozenset[str]

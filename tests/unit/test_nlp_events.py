@@ -660,3 +660,29 @@ def test_a_general_anaphor_before_any_deed_recalls_nothing(code):
     """"The action" after statements only (no deed coded yet) has no referent; it once raised KeyError."""
     events = code("The US condemned Russia on Monday. NATO also condemned the action.")
     assert [e["actor1"]["code"] for e in events if e["event_root_code"] == "11"][:1] == ["USA"]
+
+
+def test_coordinated_doers_of_a_pledge_are_not_each_others_targets(code):
+    """One-sided verbs (language one_sided_lemmas): the doers gave the pledge together, to someone else."""
+    events = code("Germany, France and Japan have pledged money to rebuild the port.")
+    pairs = {(e["actor1"]["code"], e["actor2"] and e["actor2"]["code"]) for e in events}
+    assert pairs and all(target is None for _, target in pairs), pairs
+
+
+def test_coordinated_doers_of_an_agreement_still_agree_with_each_other(code):
+    events = code("Germany and France agreed to cooperate on energy.")
+    assert {(e["actor1"]["country_code"], e["actor2"]["country_code"]) for e in events} == {("DEU", "FRA")}
+
+
+def test_nobody_acts_on_themselves_when_a_pronoun_resolves_to_the_doer(code):
+    events = code("Jordanian citizen Karim Haddad was arrested in 1990. "
+                  "Haddad shot him in the head just after midnight, while he was walking through a kitchen.")
+    assert not [e for e in events if e["actor1"] and e["actor2"] and e["actor1"]["name"] == e["actor2"]["name"]]
+
+
+def test_a_place_inside_another_events_phrase_is_not_this_events_place(code):
+    """"Following an attack on X, Y declared ...": X is where the attack was."""
+    event = only(code("Following an attack on Turkey by militants, the Syrian government declared a curfew."), "17")
+    assert event["actor1"]["country_code"] == "SYR"
+    assert (event["location"] or {}).get("country_code") != "TUR"
+    assert (event["actor2"] or {}).get("country_code") != "TUR"

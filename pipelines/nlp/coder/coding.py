@@ -114,7 +114,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = _conditioned_party(trigger, context) or actors2
     used_tokens = {token.i for head in subjects + objects for token in _noun_phrase(head)}
     trigger_place = _trigger_place(trigger, context)
-    location, location_in_sentence = _location(trigger_place, sentence, used_tokens, context, trigger.clause)
+    location, location_in_sentence = _location(trigger_place, sentence, used_tokens, context, trigger.clause, trigger.word)
     if not actors2 and location_in_sentence and location["country_code"] and (
             code[:2] in _CAMEO.place_target_roots or code[:3] in _CAMEO.place_target_codes or _is_place_measure(trigger, lexicon)
             or (code[:2] == _CAMEO.force_posture_root and all(a.country_code != location["country_code"] for a in actors1))):
@@ -148,7 +148,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         code = _CAMEO.assault_code  # "a gunman shot dead a journalist": an assault, not a battle
     when = _event_date(trigger, sentence, context)
     events = []
-    for actor1, actor2 in _pairs(actors1, actors2, code):
+    one_sided = trigger.clause.lemma_.lower() in _EN.one_sided_lemmas
+    for actor1, actor2 in _pairs(actors1, actors2, code, one_sided):
         where = location or unplaced_event_in_actor_country(actor1, actor2, code)
         if code == _CAMEO.statement_code and not _is_newsworthy_statement(trigger, actor1, actor2, lexicon):
             continue

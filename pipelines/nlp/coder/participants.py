@@ -502,19 +502,30 @@ def _person_actor(entity: ArticleEntity, phrase: list[Token], context: _ArticleC
     return Actor.of(entity.canonical, country, type_code, private_person=private)
 
 
-def _pairs(actors1: list[Actor], actors2: list[Actor], code: str) -> list[tuple[Actor | None, Actor | None]]:
+def _pairs(actors1: list[Actor], actors2: list[Actor], code: str, one_sided: bool = False
+           ) -> list[tuple[Actor | None, Actor | None]]:
     """Actor pairs of one trigger; a joint action ("X and Y met", ontology joint_action_*) pairs the subjects
     with each other, also when the only target named has no country ("Israel and Lebanon renewed negotiations
-    on a troop pullback"); coordinated doers of any other act did it together, each with no target."""
+    on a troop pullback"); coordinated doers of any other act, or of a ONE_SIDED verb ("pledged funds",
+    language one_sided_lemmas), did it together, each with no target. Nobody acts on themselves: "Sirhan shot
+    him" is not Sirhan shooting Sirhan, whatever "him" was resolved to."""
     countries1 = {actor.country_code for actor in actors1 if actor.country_code}
     if len(countries1) > 1 and not any(actor.country_code or actor.type_code == "IGO" for actor in actors2):
         actors2 = []
     if actors2:
         pairs = [(a1, a2) for a1 in actors1 or [None] for a2 in actors2]
-    elif len(actors1) > 1 and (code[:2] in _CAMEO.joint_action_roots or code[:3] in _CAMEO.joint_action_codes):
+    elif len(actors1) > 1 and not one_sided and (
+            code[:2] in _CAMEO.joint_action_roots or code[:3] in _CAMEO.joint_action_codes):
         pairs = [(a, b) for i, a in enumerate(actors1) for b in actors1[i + 1 :]]
     else:
         pairs = [(actor, None) for actor in actors1]
     if code[:2] in _CAMEO.official_doer_roots:  # "Sabrina from USA is visiting Bhutan": a tourist, no diplomacy
         pairs = [(a1, a2) for a1, a2 in pairs if not (a1 and a1.private_person)]
-    return [(a1, a2) for a1, a2 in pairs if a1 != a2 and ((a1 and a1.code) or (a2 and a2.code))]
+    return [(a1, a2) for a1, a2 in pairs if not _same_participant(a1, a2) and ((a1 and a1.code) or (a2 and a2.code))]
+
+
+def _same_participant(actor1: Actor | None, actor2: Actor | None) -> bool:
+    """One participant on both sides: the same actor, or the same name and code however each was found."""
+    if actor1 is None or actor2 is None:
+        return False
+    return actor1 == actor2 or (actor1.name == actor2.name and actor1.code == actor2.code)

@@ -34,7 +34,7 @@ def _places_named(objects: list[Token], context: _ArticleContext) -> list[dict]:
 
 def _location(
     trigger_place: dict | None, sentence: Span, used_tokens: set[int], context: _ArticleContext,
-    clause: Token | None = None,
+    clause: Token | None = None, event_word: Token | None = None,
 ) -> tuple[dict | None, bool]:
     """Where, from the event's own clause or sentence only: the place the trigger is located at, else the
     first place of the sentence that names no participant and is not in the phrase of whoever reports the
@@ -48,9 +48,24 @@ def _location(
     for token in sentence:
         entity = by_token[token.i]
         if entity is not None and entity.label in _EN.place_labels and entity.country_code and \
-                token.i not in used_tokens and token.i not in speakers and not _is_dateline(token):
+                token.i not in used_tokens and token.i not in speakers and not _is_dateline(token) and \
+                not (clause is not None and _in_other_event_phrase(token, clause, event_word, context.lexicon)):
             return _location_of(entity), True
     return None, False
+
+
+def _in_other_event_phrase(token: Token, clause: Token, event_word: Token | None, lexicon: Lexicon) -> bool:
+    """Whether the place is in the phrase of another event's noun on the way up to the event's clause:
+    "Following an attack on Israel, the minister declared a state of emergency": Israel is where the attack
+    was, not where the emergency was declared."""
+    for ancestor in token.ancestors:
+        if ancestor.i == clause.i or (event_word is not None and ancestor.i == event_word.i):
+            return False
+        if ancestor.dep_ in ("dobj", "attr", "oprd") and ancestor.head.i == clause.i:
+            return False  # the clause's own object ("imposed a curfew in northern Syria") is this event's
+        if ancestor.pos_ == "NOUN" and ancestor.lemma_.lower() in lexicon.nouns:
+            return True
+    return False
 
 
 def _speaker_tokens(clause: Token) -> set[int]:
