@@ -11,6 +11,9 @@ Follows ../shared/data/gold/CONVENTIONS.md, "Dates" and "Background":
   month) or "year" (1 January).
 - Without a date in the sentence it is the publication date; without a publication date, only an
   expression that names its year ("in May 2021", "March 3, 2020") gives one, else it is null.
+- Without a publication date, a reported event its own clause dates by a month or a year alone ("in
+  October", "last June", "in May 2011") is background: news gives the day of its news ("on Tuesday",
+  "January 8") and dates its history by month and year; nothing else could tell how far back it was.
 - An event is background when its period ended more than BACKGROUND_DAYS before publication ("in 2014",
   "last year" in March), when it is said to have happened "earlier this year", or when it is told in the
   past perfect outside reported speech ("the army had seized the town", "after rebels had shelled it";
@@ -82,6 +85,10 @@ def event_date(clause: Token, sentence: Span, published: dt.date | None, event_n
     entities.sort(key=lambda entity: not attached(entity))
     future = is_future(clause)
     for entity in entities:
+        if published is None and not future and attached(entity) and _names_month_or_year_only(entity.text):
+            resolved = resolve(entity.text, None)
+            precision = resolved[1] if resolved else "month"
+            return EventDate(resolved[0].isoformat() if resolved else None, precision, True)
         resolved = resolve(entity.text, published, future=future)
         if resolved is not None:
             day, precision = resolved
@@ -175,6 +182,14 @@ def _with_absolute_year(text: str, published: dt.date) -> str:
         return text
     offsets = {"this": 0, "last": -1, "next": 1}
     return _RELATIVE_YEAR.sub(lambda m: str(published.year + offsets[m.group(1).lower()]), text)
+
+
+def _names_month_or_year_only(text: str) -> bool:
+    """"in October", "last June", "in May 2011", "in 2009": a month or a year, no day or weekday."""
+    lower = _clean(text).lower()
+    named = any(re.search(rf"\b{month}\b", lower) for month in _MONTHS) or _HAS_YEAR.search(lower)
+    return bool(named) and not re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", lower) and \
+        not any(day in lower for day in _WEEKDAYS) and "week" not in lower and "ago" not in lower
 
 
 def _names_weekday(text: str, published: dt.date) -> bool:

@@ -80,8 +80,20 @@ def test_in_may_2021_is_background_when_published_long_after(nlp):
 def test_without_publication_date_a_dated_sentence_still_gives_its_date(nlp):
     event = only(coded(nlp, "Russia condemned Ukraine on March 3, 2020.", published_at=None))
     assert (event["event_date"], event["event_date_precision"], event["background"]) == ("2020-03-03", "day", False)
-    assert only(coded(nlp, "Russia condemned Ukraine in May 2021.", published_at=None))["event_date"] == "2021-05-01"
+    in_may = only(coded(nlp, "Russia condemned Ukraine in May 2021.", published_at=None))
+    assert (in_may["event_date"], in_may["event_date_precision"]) == ("2021-05-01", "month")
     assert only(coded(nlp, "Russia condemned Ukraine on Thursday.", published_at=None))["event_date"] is None
+
+
+@pytest.mark.parametrize("when", ["in May 2021", "in October", "last June", "in 2009"])
+def test_without_publication_date_a_month_or_a_year_alone_is_background(nlp, when):
+    """News gives the day of its news and dates its history by month and year."""
+    assert only(coded(nlp, f"Russia condemned Ukraine {when}.", published_at=None))["background"]
+
+
+def test_without_publication_date_a_day_or_weekday_is_news(nlp):
+    for when in ("on Thursday", "on January 8", "today"):
+        assert not only(coded(nlp, f"Russia condemned Ukraine {when}.", published_at=None))["background"], when
 
 
 def test_past_perfect_is_background_but_not_in_reported_speech(nlp):
