@@ -686,3 +686,9 @@ def test_a_place_inside_another_events_phrase_is_not_this_events_place(code):
     assert event["actor1"]["country_code"] == "SYR"
     assert (event["location"] or {}).get("country_code") != "TUR"
     assert (event["actor2"] or {}).get("country_code") != "TUR"
+
+
+def test_a_bare_count_as_object_is_that_many_people(code):
+    """"Police arrest twelve": the twelve are people, of the arresting state (accused_under_jurisdiction)."""
+    event = only(code("Indian police arrest twelve after a bombing in Chennai."), "17")
+    assert (event["actor1"]["code"], event["actor2"]["code"]) == ("INDCOP", "INDCVL")

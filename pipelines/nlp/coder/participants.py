@@ -351,6 +351,8 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         person = context.person_before(head)
         actor = _entity_actor(person, [], context) if person else None
         return replace(actor, via_pronoun=True) if actor else None
+    if head.pos_ == "NUM" and head.dep_ in ("dobj", "nsubjpass") and not list(head.children):
+        return Actor.of(head.text, None, "CVL")  # "police arrest twelve", "nine were killed": a count of people
     if head.lemma_.lower() in _EN.quantity_nouns and context.entities.entity_at(head) is None:
         counted = _of_object(head)
         counted_actor = _actor(counted, context) if counted is not None else None
