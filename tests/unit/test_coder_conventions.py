@@ -18,6 +18,7 @@ from pipelines.nlp.coder.conventions import (
     armed_group_where_it_fights,
     country_of_residence,
     domestic_role_in_story_country,
+    measure_on_own_people,
     people_live_where_event_happens,
     protest_against_own_country,
     state_action_by_place_authorities,
@@ -160,6 +161,21 @@ def test_protest_against_own_country_needs_one_country():
     """protest_against_own_country: protesters of two countries, or of none, give no target."""
     assert protest_against_own_country([Actor.of("a", "EGY", None), Actor.of("b", "LBY", None)]) == []
     assert protest_against_own_country([Actor.of("prisoners", None, None)]) == []
+
+
+# measure_on_own_people
+
+
+def test_measure_on_own_people_targets_the_doers_people():
+    """measure_on_own_people: "the interior minister declared a state of emergency" is laid on his people."""
+    assert measure_on_own_people([Actor.of("interior minister", "PSE", "GOV")]) == [
+        Actor.of("people of PSE", "PSE", "CVL")]
+
+
+def test_measure_on_own_people_needs_one_country():
+    """measure_on_own_people: doers of two countries, or of none, name no one people."""
+    assert measure_on_own_people([Actor.of("a", "EGY", "GOV"), Actor.of("b", "LBY", "GOV")]) == []
+    assert measure_on_own_people([Actor.of("the council", None, "GOV")]) == []
 
 
 # action_on_place_targets_place

@@ -692,3 +692,8 @@ def test_a_bare_count_as_object_is_that_many_people(code):
     """"Police arrest twelve": the twelve are people, of the arresting state (accused_under_jurisdiction)."""
     event = only(code("Indian police arrest twelve after a bombing in Chennai."), "17")
     assert (event["actor1"]["code"], event["actor2"]["code"]) == ("INDCOP", "INDCVL")
+
+
+def test_a_state_of_emergency_with_no_place_is_laid_on_the_doers_people(code):
+    event = only(code("Ecuador's interior minister declared a state of emergency on Friday."), "17")
+    assert (event["actor1"]["country_code"], event["actor2"]["code"]) == ("ECU", "ECUCVL")

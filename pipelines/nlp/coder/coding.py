@@ -19,7 +19,8 @@ from pipelines.nlp.coder.triggers import (
 from pipelines.nlp.coder.modality import _intent_code, _is_background, _is_realized
 from pipelines.nlp.coder.conventions import (
     accused_under_jurisdiction, action_on_place_targets_place, armed_group_where_it_fights,
-    domestic_role_in_story_country, is_state_action, people_live_where_event_happens, protest_against_own_country,
+    domestic_role_in_story_country, is_state_action, measure_on_own_people, people_live_where_event_happens,
+    protest_against_own_country,
     state_action_by_place_authorities, target_role_in_story_country, unplaced_event_in_actor_country,
 )
 from pipelines.nlp.coder.participants import (
@@ -123,6 +124,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = [action_on_place_targets_place(place) for place in _places_named(objects, context)][:1]
     if not actors2 and (code[:2] == _CAMEO.protest_root or code[:3] == _CAMEO.protest_eased_code):
         actors2 = protest_against_own_country(actors1)
+    if not actors2 and not location_in_sentence and _is_place_measure(trigger, lexicon):
+        actors2 = measure_on_own_people(actors1)
     actors2 = [target_role_in_story_country(actor, actors1, sentence, context, code) for actor in actors2
                if not (actor.is_weapon and not actor.country_code)]
     fighting_place = location if location_in_sentence else None

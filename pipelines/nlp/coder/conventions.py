@@ -95,6 +95,19 @@ def protest_against_own_country(actors: list[Actor]) -> list[Actor]:
     return [Actor.of(country, country, None)]
 
 
+def measure_on_own_people(doers: list[Actor]) -> list[Actor]:
+    """Convention: a measure on the population with no place named targets the doer's own people.
+
+    "The interior minister declared a state of emergency", "the junta imposed a curfew": a curfew, state of
+    emergency or ban laid on no named place is laid on the doer's own country's people (CVL; the team's
+    CONVENTIONS, "measures on the general population"). Doers of several countries name no one people."""
+    countries = {actor.country_code for actor in doers if actor.country_code}
+    if len(countries) != 1:
+        return []
+    (country,) = countries
+    return [Actor.of(f"people of {country}", country, "CVL")]
+
+
 def action_on_place_targets_place(location: dict) -> Actor:
     """Convention: violence against a place, or a measure on it, targets that place's country.
 
@@ -184,6 +197,7 @@ RULES = (
     state_action_by_place_authorities,
     accused_under_jurisdiction,
     protest_against_own_country,
+    measure_on_own_people,
     action_on_place_targets_place,
     country_of_residence,
     people_live_where_event_happens,
