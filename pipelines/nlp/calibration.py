@@ -4,7 +4,7 @@ The coder scores each event from its evidence (`coder.selection._confidence`: co
 specific code, a verb trigger, a place; 0.05..1.0 in steps of 0.05). That score orders events but is not a probability.
 `data/confidence_calibration.tsv` maps it to one: rows `raw_min  confidence`, a step function (an event whose raw
 score is at least raw_min and below the next row's takes that row's confidence). It is fitted by
-`python -m tools.calibrate_confidence fit` on the real-news calibration split (never tuned on; the dev splits are,
+`python -m tools.calibrate_confidence fit` on the real-news calibration splits (never tuned on; the dev splits are,
 so their precision is optimistic): every emitted event is scored per mention
 sentence with evaluate's dyad matching (CAMEO root + both actor countries), the raw scores are binned and the
 observed precision per bin is made non-decreasing by pool-adjacent-violators (isotonic regression), so a higher

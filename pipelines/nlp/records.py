@@ -6,7 +6,8 @@ The coder (`events.code_events`) gives one event per mention, with its raw evide
 events (`article_events`) merge mentions of one event: same CAMEO root, same actor1 and actor2 codes, same
 event date. The merged record is the first mention's (its event_id, code, sentence, trigger, place), with
 `mentions` (sentences that report it) and `mention_sentences` (their offsets); its confidence is the
-calibrated best raw score among the mentions (pipelines/nlp/calibration.py), and it is background only when
+calibrated best raw score among the mentions (pipelines/nlp/calibration.py; a partial event's stays at most
+PARTIAL_CONFIDENCE, its flag), and it is background only when
 every mention is. `selected_events` then leaves out background events (unless include_background) and events
 below min_confidence: what stream, extract and backfill emit.
 """
@@ -17,7 +18,7 @@ from spacy.tokens import Doc
 
 from pipelines.nlp import builders, calibration, labels
 from pipelines.nlp.entities import extract_entities
-from pipelines.nlp.coder import Lexicon, code_events
+from pipelines.nlp.coder import PARTIAL_CONFIDENCE, Lexicon, code_events
 
 _ACTOR_FIELDS = builders.field_names("Actor")
 _LOCATION_FIELDS = builders.field_names("Location")
@@ -64,9 +65,17 @@ def annotated_record(
 
 def article_events(doc: Doc, *, article_id: str, published_at: str | None,
                    lexicon: Lexicon | None = None) -> list[dict]:
-    """Every event of the article once, its mentions merged and its confidence calibrated; background kept, flagged."""
+    """Every event of the article once, its mentions merged and its confidence calibrated; background kept,
+    flagged. A partial event (--allow-partial) keeps its flag: its confidence stays at most PARTIAL_CONFIDENCE."""
     merged = merge_mentions(code_events(doc, article_id=article_id, published_at=published_at, lexicon=lexicon))
-    return [{**event, "confidence": calibration.calibrated(event["confidence"])} for event in merged]
+    return [{**event, "confidence": _calibrated(event["confidence"])} for event in merged]
+
+
+def _calibrated(raw: float) -> float:
+    """The table's confidence; a partial event's (the coder caps its raw score at PARTIAL_CONFIDENCE and scores
+    every placed event above that, selection._confidence) stays at most PARTIAL_CONFIDENCE."""
+    confidence = calibration.calibrated(raw)
+    return min(confidence, PARTIAL_CONFIDENCE) if raw <= PARTIAL_CONFIDENCE else confidence
 
 
 def merge_key(event: dict) -> tuple:

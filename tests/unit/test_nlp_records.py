@@ -188,3 +188,19 @@ def test_background_and_low_confidence_events_are_not_emitted_unless_asked(nlp):
     assert selected_events(events) == events[1:]
     assert selected_events(events, include_background=True) == events
     assert selected_events(events, include_background=True, min_confidence=0.5) == [events[0], events[2]]
+
+
+def test_a_partial_event_keeps_its_flag_after_calibration(nlp):
+    """--allow-partial events are flagged by a confidence of at most PARTIAL_CONFIDENCE in what is emitted,
+    whatever the calibration table gives the lowest raw scores."""
+    from pipelines.nlp.coder import PARTIAL_CONFIDENCE, set_allow_partial
+    from pipelines.nlp.records import article_events
+
+    set_allow_partial(True)
+    try:
+        events = article_events(nlp("Six people were killed in Kabul on Monday."), article_id="p1",
+                                published_at="2019-01-04T09:30:00Z")
+    finally:
+        set_allow_partial(False)
+    assert events and all(event["confidence"] <= PARTIAL_CONFIDENCE for event in events)
+
