@@ -86,6 +86,7 @@ class Language:
     assailants: frozenset[str]
     habitual_quantifiers: frozenset[str]
     one_sided_lemmas: frozenset[str]
+    span_preps: frozenset[str]
     status_participles: frozenset[str]
     occasion_nouns: frozenset[str]
     place_labels: frozenset[str]

@@ -697,3 +697,9 @@ def test_a_bare_count_as_object_is_that_many_people(code):
 def test_a_state_of_emergency_with_no_place_is_laid_on_the_doers_people(code):
     event = only(code("Ecuador's interior minister declared a state of emergency on Friday."), "17")
     assert (event["actor1"]["country_code"], event["actor2"]["code"]) == ("ECU", "ECUCVL")
+
+
+def test_a_perfect_over_a_time_span_is_a_standing_practice_not_an_event(code):
+    assert not code("The Kenyan president has criticised the opposition throughout 2018.")
+    assert not code("Hungarian farmers have protested against the government since May.")
+    assert only(code("The Kenyan president criticised the opposition on Monday."), "11")

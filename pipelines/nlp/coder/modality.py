@@ -59,7 +59,8 @@ def _is_background(trigger: _Trigger) -> bool:
     """Circumstances a sentence gives for its main event, not events it reports: a place or time relative
     clause ("Montenegro, where 28 people have been killed"), a reduced passive relative ("property
     seized by government forces"), an "as"/"since"/"after" clause, an event noun
-    after "after", "following", "because of", "amid" ("because of fighting between ...")."""
+    after "after", "following", "because of", "amid" ("because of fighting between ..."), a perfect over a
+    time span (language span_preps)."""
     clause = trigger.clause
     if clause.dep_ == "relcl":
         for child in clause.children:
@@ -74,6 +75,8 @@ def _is_background(trigger: _Trigger) -> bool:
         return True  # "this is the second time that Khalil was thrown out": a count of a known event
     if any(c.dep_ == "advmod" and c.lower_ in _EN.background_adverbs for c in clause.children):
         return True  # "Khadr was previously charged by the commission"
+    if _is_perfect_over_a_span(clause):
+        return True  # "the president has blamed Democratic leaders throughout 2020": a standing practice
     if clause.pos_ == "NOUN":
         head = clause.head
         while head.dep_ in ("pobj", "pcomp", "prep") and head.head.i != head.i and head.lower_ not in _EN.background_preps:
@@ -81,6 +84,14 @@ def _is_background(trigger: _Trigger) -> bool:
         if head.dep_ == "prep" and head.lower_ in _EN.background_preps:
             return True
     return False
+
+
+def _is_perfect_over_a_span(clause: Token) -> bool:
+    """A perfect tense with a time span ("has blamed them throughout 2020", "have protested since May")."""
+    if not any(child.dep_ == "aux" and child.lemma_.lower() == "have" for child in clause.children):
+        return False
+    return any(child.dep_ == "prep" and child.lower_ in _EN.span_preps
+               and any(token.ent_type_ == "DATE" for token in child.subtree) for child in clause.children)
 
 
 def _intent_code(trigger: _Trigger) -> str | None:
