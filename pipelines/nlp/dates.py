@@ -12,7 +12,7 @@ Follows ../shared/data/gold/CONVENTIONS.md, "Dates" and "Background":
 - Without a date in the sentence it is the publication date; without a publication date, only an
   expression that names its year ("in May 2021", "March 3, 2020") gives one, else it is null.
 - Without a publication date, a reported event its own clause dates by a month or a year alone ("in
-  October", "last June", "in May 2011") is background: news gives the day of its news ("on Tuesday",
+  October", "last June", "in May 2011", "earlier this year") is background: news gives the day of its news ("on Tuesday",
   "January 8") and dates its history by month and year; nothing else could tell how far back it was.
 - An event is background when its period ended more than BACKGROUND_DAYS before publication ("in 2014",
   "last year" in March), when it is said to have happened "earlier this year", or when it is told in the
@@ -53,6 +53,8 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december")
 _RELATIVE_YEAR = re.compile(r"\b(?:of\s+)?(this|last|next) year\b", re.IGNORECASE)
 _LAST_MONTH_NAMED = re.compile(r"^last (" + "|".join(_MONTHS) + r")$", re.IGNORECASE)
+_EARLIER_YEAR = re.compile(r"\b(?:earlier|early|last)\s+(?:this\s+)?year\b", re.IGNORECASE)
+""""Earlier this year", "last year": background in the conventions, with or without a publication date."""
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -85,7 +87,8 @@ def event_date(clause: Token, sentence: Span, published: dt.date | None, event_n
     entities.sort(key=lambda entity: not attached(entity))
     future = is_future(clause)
     for entity in entities:
-        if published is None and not future and attached(entity) and _names_month_or_year_only(entity.text):
+        if published is None and not future and attached(entity) and (
+                _names_month_or_year_only(entity.text) or _EARLIER_YEAR.search(entity.text)):
             resolved = resolve(entity.text, None)
             precision = resolved[1] if resolved else "month"
             return EventDate(resolved[0].isoformat() if resolved else None, precision, True)

@@ -38,8 +38,8 @@ def _context(by_token=(), dateline=None, main_country=None, armed_groups=None):
                            main_country=main_country, armed_groups={} if armed_groups is None else armed_groups)
 
 
-def _entity(label, country):
-    return SimpleNamespace(label=label, country_code=country)
+def _entity(label, country, place_kind=None):
+    return SimpleNamespace(label=label, country_code=country, place_kind=place_kind or ("country" if country else None))
 
 
 # domestic_role_in_story_country
@@ -58,6 +58,13 @@ def test_domestic_role_in_story_country_prefers_the_sentence_country():
     context = _context(by_token=[_entity("GPE", "ZAF")], dateline=_place("Luanda", "AGO"))
     placed = domestic_role_in_story_country(Actor.of("the opposition", None, "OPP"), [token], context)
     assert placed.code == "ZAFOPP"
+
+
+def test_domestic_role_in_story_country_not_in_a_sentence_set_in_a_region():
+    """domestic_role_in_story_country: "In Europe, workers protested": not the story's country."""
+    token = SimpleNamespace(i=0, dep_="pobj")
+    context = _context(by_token=[_entity("LOC", None, "continent")], main_country="PHL")
+    assert domestic_role_in_story_country(Actor.of("workers", None, "CVL"), [token], context, any_role=True).code == "CVL"
 
 
 def test_domestic_role_in_story_country_prefers_the_article_main_country():

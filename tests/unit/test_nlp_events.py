@@ -703,3 +703,29 @@ def test_a_perfect_over_a_time_span_is_a_standing_practice_not_an_event(code):
     assert not code("The Kenyan president has criticised the opposition throughout 2018.")
     assert not code("Hungarian farmers have protested against the government since May.")
     assert only(code("The Kenyan president criticised the opposition on Monday."), "11")
+
+
+def test_signing_a_domestic_act_is_no_agreement(code):
+    assert not [e for e in code("Governor Kay Ivey of Alabama signed the Human Life Protection Act on Wednesday.")
+                if e["event_root_code"] == "05"]
+
+
+def test_a_release_frees_someone(code):
+    """Lexicon patient_actor: "released a picture", "released the names of detainees" free nobody."""
+    assert not code("The Swedish Navy released a picture of a foreign submarine on Monday.")
+    assert not code("The Pentagon released the names of hundreds of detainees on Monday.")
+    assert only(code("Iran released three British sailors on Monday."), "08")["actor2"]["country_code"] == "GBR"
+
+
+def test_a_legal_text_is_no_actor(code):
+    assert not code("Omani law allowed three days for a royal council to select a successor.")
+
+
+def test_a_question_asserts_no_event(code):
+    assert not code('We would have to ask him, "How could police arrest each person who occupied the church?"')
+    assert code("Police arrested each person who occupied the church in Havana on Monday.")
+
+
+def test_without_publication_date_earlier_this_year_is_background(code):
+    events = code("Earlier this year, the Sri Lankan army launched a crackdown on the Tamil Tigers.", published_at=None)
+    assert events and all(event["background"] for event in events)

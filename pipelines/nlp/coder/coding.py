@@ -16,7 +16,7 @@ from pipelines.nlp.coder.phrases import _is_active, _noun_phrase
 from pipelines.nlp.coder.triggers import (
     _SPORTS_ARTICLE_SHARE, _Trigger, _crowd_control, _is_sports, _refined_code, _triggers,
 )
-from pipelines.nlp.coder.modality import _intent_code, _is_background, _is_realized
+from pipelines.nlp.coder.modality import _intent_code, _is_background, _is_question, _is_realized
 from pipelines.nlp.coder.conventions import (
     accused_under_jurisdiction, action_on_place_targets_place, armed_group_where_it_fights,
     domestic_role_in_story_country, is_state_action, measure_on_own_people, people_live_where_event_happens,
@@ -67,7 +67,7 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
     if sentences and sum(sports) >= _SPORTS_ARTICLE_SHARE * len(sentences):
         return []  # a match report: even its sentences without sports words ("the Italians attacked") are sport
     for sentence, is_sports in zip(sentences, sports):
-        if is_sports:
+        if is_sports or _is_question(sentence):
             continue
         by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence, lexicon)]
         coded = _main_clause_events(by_trigger, _without_adjunct_events(by_trigger))
@@ -91,6 +91,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         return []
     actors1 = [domestic_role_in_story_country(a, sentence, context) for a in _actors(subjects, context)]
     actors2 = _actors(objects, context)
+    if trigger.entry.get("patient_actor") and trigger.code == trigger.entry.get("code") and objects and not actors2:
+        return []  # "released a picture", "released the names of detainees": nobody was freed
     excluded = {token.i for head in subjects + _instruments_of(trigger) for token in head.subtree}
     if trigger.code[:2] in _CAMEO.topic_roots:  # "renewed negotiations on an Israeli troop pullback": a topic
         excluded |= {t.i for word in (trigger.clause, trigger.word) for child in word.children

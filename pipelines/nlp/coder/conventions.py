@@ -29,9 +29,14 @@ def domestic_role_in_story_country(actor: Actor, sentence: Span, context: _Artic
     else the first country the sentence names, else the article's dateline. So do
     protesters of any role (any_role): people protest in and against their own country. As a target,
     the rule holds for governments, oppositions, courts and legislatures (roles), not for soldiers and
-    police, whose role nouns are as often weapons and forces of the doer ("military aid", "missiles")."""
+    police, whose role nouns are as often weapons and forces of the doer ("military aid", "missiles"). A
+    sentence set in a region of several countries ("In Europe, workers protested austerity") is not about
+    the story's country: its roles stay without one."""
     if actor.country_code or actor.ethnic_group or actor.type_code in _CAMEO.international_types or not (
             any_role or actor.type_code in roles) or actor.is_weapon:
+        return actor
+    if any(entity is not None and entity.label in _EN.place_labels and entity.place_kind == "continent"
+           for entity in (context.entities.by_token[token.i] for token in sentence)):
         return actor
     country = context.main_country or _country_in(list(sentence), context) or (context.dateline or {}).get("country_code")
     if country is None:

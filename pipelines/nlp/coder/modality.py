@@ -8,7 +8,7 @@ not events, and are not coded.
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, _EN
 from pipelines.nlp.coder.triggers import _Trigger
@@ -40,6 +40,13 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
     if clause.dep_ == "conj" and clause.head.pos_ == "VERB":
         return not any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in _EN.modals) for c in clause.head.children)
     return True
+
+
+def _is_question(sentence: Span) -> bool:
+    """A sentence that ends in a question mark asks and asserts nothing ("How could he have access to the
+    records of each person who occupied the church?"): the conventions code only what a sentence asserts."""
+    words = [token for token in sentence if not token.is_space and token.text not in ('"', "”", "“", "'", "’", ")")]
+    return bool(words) and words[-1].text == "?"
 
 
 def _is_standing_status(clause: Token) -> bool:
