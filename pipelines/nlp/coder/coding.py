@@ -91,8 +91,6 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         return []
     actors1 = [domestic_role_in_story_country(a, sentence, context) for a in _actors(subjects, context)]
     actors2 = _actors(objects, context)
-    if trigger.entry.get("patient_actor") and trigger.code == trigger.entry.get("code") and objects and not actors2:
-        return []  # "released a picture", "released the names of detainees": nobody was freed
     excluded = {token.i for head in subjects + _instruments_of(trigger) for token in head.subtree}
     if trigger.code[:2] in _CAMEO.topic_roots:  # "renewed negotiations on an Israeli troop pullback": a topic
         excluded |= {t.i for word in (trigger.clause, trigger.word) for child in word.children
