@@ -729,3 +729,10 @@ def test_a_question_asserts_no_event(code):
 def test_without_publication_date_earlier_this_year_is_background(code):
     events = code("Earlier this year, the Sri Lankan army launched a crackdown on the Tamil Tigers.", published_at=None)
     assert events and all(event["background"] for event in events)
+
+
+def test_an_organisation_in_the_doers_phrase_outranks_where_they_met(code):
+    event = only(code("A conference of European Union foreign ministers in Luxembourg condemned Syria on Monday."), "11")
+    assert event["actor1"]["type_code"] == "IGO" and event["actor2"]["country_code"] == "SYR"
+    arrest = only(code("Police in Kyiv arrested two protesters on Monday."), "17")
+    assert arrest["actor1"]["code"] == "UKRCOP"

@@ -92,6 +92,8 @@ def test_unknown_name_is_none():
         ("British", "GBR"),
         ("Dutch", "NLD"),
         ("Iraqis", "IRQ"),
+        ("Hongkongers", "HKG"),
+        ("Macanese", "MAC"),
     ],
 )
 def test_demonyms(word, alpha3):

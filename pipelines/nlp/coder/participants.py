@@ -371,13 +371,17 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         others = [token for token in phrase if context.entities.by_token[token.i] is not entity]
         return _entity_actor(entity, others, context)
     type_code = role_type(phrase)
-    country = _country_in(phrase, context) or (type_code and _country_in(_located_in(head), context))
+    placed = {t.i for token in phrase if token.dep_ == "prep" and token.lower_ in _EN.locative_preps
+              for t in token.subtree}  # "ministers in Luxembourg": where they met, not whose they are
+    own = [token for token in phrase if token.i not in placed]
+    country = _country_in(own, context) or (type_code and _country_in(_located_in(head), context))
     if head.lemma_.lower() in _EN.weapons:
         return Actor.of(_phrase_text(phrase), country, type_code, is_weapon=True)
     if country is None:
-        organisation = _coded_organisation_in(phrase, context)
-        if organisation is not None:
+        organisation = _coded_organisation_in(own, context)
+        if organisation is not None:  # "a conference of European Union foreign ministers in Luxembourg": the EU
             return _entity_actor(organisation, [], context)
+        country = _country_in(phrase, context)
     if country is None and _is_anaphoric(head, phrase):
         recalled = _recalled_for_noun(head, type_code, context)
         if recalled is not None:
