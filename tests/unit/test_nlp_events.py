@@ -705,9 +705,11 @@ def test_a_perfect_over_a_time_span_is_a_standing_practice_not_an_event(code):
     assert only(code("The Kenyan president criticised the opposition on Monday."), "11")
 
 
-def test_signing_a_domestic_act_is_no_agreement(code):
-    assert not [e for e in code("Governor Kay Ivey of Alabama signed the Human Life Protection Act on Wednesday.")
-                if e["event_root_code"] == "05"]
+def test_signing_a_domestic_act_is_no_event(code):
+    """Team CONVENTIONS (calibration2 coders): signing a domestic bill into law has no target actor."""
+    assert not code("Governor Kay Ivey of Alabama signed the Human Life Protection Act on Wednesday.")
+    assert not code("The Alabama governor signs state anti-abortion measure")
+    assert only(code("Morocco and Israel signed an agreement on Tuesday."), "05")
 
 
 def test_a_release_frees_someone(code):
