@@ -738,3 +738,10 @@ def test_an_organisation_in_the_doers_phrase_outranks_where_they_met(code):
     assert event["actor1"]["type_code"] == "IGO" and event["actor2"]["country_code"] == "SYR"
     arrest = only(code("Police in Kyiv arrested two protesters on Monday."), "17")
     assert arrest["actor1"]["code"] == "UKRCOP"
+
+
+def test_demonstrate_is_a_protest_only_without_an_object(code):
+    """Lexicon intransitive: "thousands demonstrated", not "demonstrated its resolve" or "is demonstrated by"."""
+    assert only(code("Thousands of Serbians demonstrated in Belgrade on Monday."), "14")
+    assert not code("The Indian army demonstrated its resolve in Kashmir on Monday.")
+    assert not code("How effective such a system can be is demonstrated by the British site.")

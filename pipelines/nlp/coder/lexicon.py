@@ -45,7 +45,7 @@ _LEXICON_FILE = "cameo_triggers.yaml"
 _LEXICON_REQUIRED = frozenset(field.name for field in fields(Lexicon))
 """Top-level keys of the lexicon: the fields of Lexicon, plus the YAML anchors the verbs reuse."""
 _LEXICON_KEYS = _LEXICON_REQUIRED | {"intent_xcomp", "appeal_xcomp"}
-_VERB_KEYS = frozenset({"code", "object_is_instrument", "objects", "preps", "particles", "xcomp",
+_VERB_KEYS = frozenset({"code", "intransitive", "object_is_instrument", "objects", "preps", "particles", "xcomp",
                         "subject_types", "subject_infinitive"})
 _NOUN_KEYS = frozenset({"code", "modifiers"})
 _REFINED_KEYS = frozenset({"code", "objects"})

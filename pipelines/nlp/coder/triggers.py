@@ -86,6 +86,9 @@ def _verb_trigger(verb: Token, lexicon: Lexicon) -> _Trigger | None:
     entry = entry or {}
     children = list(verb.children)
     obj = _direct_object(verb)
+    if entry.get("intransitive") and (obj is not None or any(
+            child.dep_ in ("ccomp", "nsubjpass", "auxpass", "agent") for child in children)):
+        return None  # "demonstrated its resolve", "is demonstrated by": showing, not protesting
     for child in children:
         if child.dep_ == "prt" and child.lower_ in entry.get("particles", {}):
             return _trigger_or_none(verb, verb, _refined_by(entry["particles"][child.lower_], obj), entry)
