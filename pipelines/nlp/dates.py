@@ -15,7 +15,7 @@ Follows ../shared/data/gold/CONVENTIONS.md, "Dates" and "Background":
   October", "last June", "in May 2011", "earlier this year") is background: news gives the day of its news ("on Tuesday",
   "January 8") and dates its history by month and year; nothing else could tell how far back it was.
 - An event is background when its period ended more than BACKGROUND_DAYS before publication ("in 2014",
-  "last year" in March), when it is said to have happened "earlier this year", or when it is told in the
+  "last year" in March), when it is said to have happened "earlier this year" or "last year", or when it is told in the
   past perfect outside reported speech ("the army had seized the town", "after rebels had shelled it";
   "officials said rebels had shelled the town" is reported speech, shifted back, and stays an event).
 """
@@ -97,7 +97,7 @@ def event_date(clause: Token, sentence: Span, published: dt.date | None, event_n
             day, precision = resolved
             # only a date of the event's own clause makes it background: "the August 13 accord" dates the accord
             background = attached(entity) and (_long_before(day, precision, published) or (
-                precision == "year" and "earlier" in entity.text.lower() and not future))
+                precision == "year" and _EARLIER_YEAR.search(entity.text) is not None and not future))
             return EventDate(day.isoformat(), precision, background or is_past_perfect_background(clause))
     return EventDate(published.isoformat() if published else None, "day", is_past_perfect_background(clause))
 

@@ -34,6 +34,7 @@ class CameoOntology:
     protest_root: str
     protest_eased_code: str
     complaint_root: str
+    threat_root: str
     topic_roots: frozenset[str]
     demand_code: str
     refusal_codes: dict[str, str]
@@ -87,6 +88,7 @@ class Language:
     habitual_quantifiers: frozenset[str]
     one_sided_lemmas: frozenset[str]
     span_preps: frozenset[str]
+    place_nouns: frozenset[str]
     status_participles: frozenset[str]
     occasion_nouns: frozenset[str]
     place_labels: frozenset[str]

@@ -745,3 +745,26 @@ def test_demonstrate_is_a_protest_only_without_an_object(code):
     assert only(code("Thousands of Serbians demonstrated in Belgrade on Monday."), "14")
     assert not code("The Indian army demonstrated its resolve in Kashmir on Monday.")
     assert not code("How effective such a system can be is demonstrated by the British site.")
+
+
+def test_a_running_total_since_a_start_is_no_event(code):
+    assert not code("More than 1000 people have been arrested since the protests began in June.")
+    assert only(code("Iran's Revolutionary Court has sentenced an opposition activist to death, in the first such "
+                     "verdict since trials of opposition supporters began in August."), "17")
+
+
+def test_last_year_is_background(code):
+    events = code("Last year the US president withdrew the US from a treaty with Iran.", published_at="2019-01-10T00:00:00Z")
+    assert events and all(event["background"] for event in events)
+
+
+def test_a_headline_accused_of_is_passive(code):
+    """"Russia accused of supporting Ukrainian rebels": Russia is the accused."""
+    event = only(code("Russia accused of supporting Ukrainian rebels' advance"), "11")
+    assert event["actor2"]["country_code"] == "RUS"
+
+
+def test_threatening_a_town_is_an_advance_not_a_threat(code):
+    assert not [e for e in code("Russian units were threatening the port of Mariupol on Monday.")
+                if e["event_root_code"] == "13"]
+    assert only(code("Russia threatened Ukraine with sanctions on Monday."), "13")

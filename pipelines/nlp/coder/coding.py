@@ -12,7 +12,7 @@ from pipelines.nlp import dates
 from pipelines.nlp.entities import article_entities
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, _EN, trigger_lexicon
 from pipelines.nlp.coder.context import _ArticleContext, _is_placed
-from pipelines.nlp.coder.phrases import _is_active, _noun_phrase
+from pipelines.nlp.coder.phrases import _direct_object, _is_active, _noun_phrase
 from pipelines.nlp.coder.triggers import (
     _SPORTS_ARTICLE_SHARE, _Trigger, _crowd_control, _is_sports, _refined_code, _triggers,
 )
@@ -77,6 +77,16 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
     return [event for event_id, event in events.items() if partial or event_id not in context.partial_ids]
 
 
+def _is_place_threatened(trigger: _Trigger, context: _ArticleContext) -> bool:
+    """Whether "threaten" has a town, port or region as its object (language place_nouns, or a city or region
+    the gazetteer knows), not an actor: military pressure on a place."""
+    obj = _direct_object(trigger.clause) if trigger.word.i == trigger.clause.i else None
+    if obj is None:
+        return False
+    entity = context.entities.entity_at(obj)
+    return obj.lemma_.lower() in _EN.place_nouns or (entity is not None and entity.place_kind in ("city", "region"))
+
+
 def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _ArticleContext) -> list[dict]:
     lexicon = context.lexicon
     if _is_background(trigger):
@@ -87,6 +97,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
             return []
         trigger = _Trigger(trigger.word, trigger.clause, intent, trigger.entry, trigger.complement)
     subjects, objects = _participants(trigger)
+    if trigger.code[:2] == _CAMEO.threat_root and _is_place_threatened(trigger, context):
+        return []  # "rebels were threatening the port of Mariupol": an advance on a place, not a threat
     if any(token.lemma_.lower() in lexicon.non_agent_causes for token in subjects):
         return []
     actors1 = [domestic_role_in_story_country(a, sentence, context) for a in _actors(subjects, context)]

@@ -94,11 +94,22 @@ def _is_background(trigger: _Trigger) -> bool:
 
 
 def _is_perfect_over_a_span(clause: Token) -> bool:
-    """A perfect tense with a time span ("has blamed them throughout 2020", "have protested since May")."""
+    """A perfect tense with a time span ("has blamed them throughout 2020", "have protested since May", "more than
+    1,000 people have been arrested since the protests began"): a practice or a tally, not one event."""
     if not any(child.dep_ == "aux" and child.lemma_.lower() == "have" for child in clause.children):
         return False
-    return any(child.dep_ == "prep" and child.lower_ in _EN.span_preps
-               and any(token.ent_type_ == "DATE" for token in child.subtree) for child in clause.children)
+    if any(child.dep_ == "prep" and child.lower_ in _EN.span_preps
+           and any(token.ent_type_ == "DATE" for token in child.subtree) for child in clause.children):
+        return True
+    return _is_tally(clause) and any(  # "more than 1,000 people have been arrested since the protests began"
+        child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in _EN.span_preps for g in child.children)
+        for child in clause.children)
+
+
+def _is_tally(clause: Token) -> bool:
+    """A clause whose subject is counted ("more than 1,000 people", "dozens"): a running total."""
+    return any(child.dep_ in ("nsubj", "nsubjpass") and (child.pos_ == "NUM" or any(
+        g.dep_ in ("nummod", "quantmod") for g in child.children)) for child in clause.children)
 
 
 def _intent_code(trigger: _Trigger) -> str | None:

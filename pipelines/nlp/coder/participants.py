@@ -197,7 +197,9 @@ def _is_headline_passive(verb: Token) -> bool:
     "Ex-PM arrested"): headlines drop "was", so the parser's subject is the patient. A headline has no final
     full stop; the small model also tags plain past tenses VBN ("Hungarians protested in Bucharest.")."""
     resultative = any(child.lower_ == "dead" for child in verb.children)  # "journalist shot dead in Aden"
-    if verb.dep_ != "ROOT" or not (verb.tag_ == "VBN" or (verb.tag_ == "VBD" and resultative)) or any(
+    charged = verb.lower_ in _EN.status_participles and any(  # "Russia accused of supporting rebels"
+        child.dep_ == "prep" and child.lower_ in ("of", "with") for child in verb.children)
+    if verb.dep_ != "ROOT" or not (verb.tag_ == "VBN" or (verb.tag_ == "VBD" and (resultative or charged))) or any(
             child.dep_ in ("aux", "auxpass", "dobj") for child in verb.children):
         return False
     words = [token for token in verb.sent if not token.is_space]
