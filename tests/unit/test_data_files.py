@@ -37,6 +37,23 @@ def test_lexicon_unknown_top_level_key_is_an_error(tmp_path):
         coder.load_lexicon(path)
 
 
+def test_lexicon_flag_that_is_not_true_or_false_is_an_error(tmp_path):
+    path = _lexicon_text(tmp_path, lambda data: data["verbs"].__setitem__("march", {"code": "141", "intransitive": "yes"}))
+    with pytest.raises(DataFileError, match=r"cameo_triggers\.yaml: verbs: march: intransitive: expected true or false"):
+        coder.load_lexicon(path)
+
+
+def test_lexicon_schema_unknown_kind_is_an_error(tmp_path):
+    from pipelines.nlp.coder.lexicon import load_lexicon_schema
+
+    schema = data_files.read_yaml(data_files.data_path("lexicon_schema.yaml"))
+    schema["verb_keys"]["intransitive"] = "boolean"
+    path = tmp_path / "lexicon_schema.yaml"
+    path.write_text(json.dumps(schema), "utf-8")
+    with pytest.raises(DataFileError, match=r"lexicon_schema\.yaml: verb_keys: intransitive: unknown kind 'boolean'"):
+        load_lexicon_schema(path)
+
+
 def test_lexicon_malformed_code_is_an_error(tmp_path):
     path = _lexicon_text(tmp_path, lambda data: data["nouns"].__setitem__("raid", "19x"))
     with pytest.raises(DataFileError, match=r"cameo_triggers\.yaml: nouns: raid: '19x'"):

@@ -42,56 +42,75 @@ class Lexicon:
 
 
 _LEXICON_FILE = "cameo_triggers.yaml"
-_LEXICON_REQUIRED = frozenset(field.name for field in fields(Lexicon))
-"""Top-level keys of the lexicon: the fields of Lexicon, plus the YAML anchors the verbs reuse."""
-_LEXICON_KEYS = _LEXICON_REQUIRED | {"intent_xcomp", "appeal_xcomp"}
-_VERB_KEYS = frozenset({"code", "intransitive", "object_is_instrument", "objects", "preps", "particles", "xcomp",
-                        "subject_types", "subject_infinitive"})
-_NOUN_KEYS = frozenset({"code", "modifiers"})
-_REFINED_KEYS = frozenset({"code", "objects"})
-"""Keys of a preposition or particle given as a map ("placed on alert", "called off a strike")."""
+_SCHEMA_FILE = "lexicon_schema.yaml"
+_SCHEMA_KEYS = ("anchors", "verb_keys", "noun_keys", "refinement_keys")
+_KINDS = frozenset({"code", "code_map", "refinements", "flag"})
+"""What a lexicon entry key may hold (data/lexicon_schema.yaml says which key holds which)."""
+
+
+def load_lexicon_schema(path=None) -> dict:
+    """data/lexicon_schema.yaml (or PATH), validated: its own keys, and a known kind for every entry key."""
+    path = data_files.data_path(_SCHEMA_FILE) if path is None else path
+    filename, schema = data_files.file_name(path), data_files.read_yaml(path)
+    data_files.check_keys(filename, schema, _SCHEMA_KEYS, required=_SCHEMA_KEYS)
+    data_files.check_words(filename, schema["anchors"], "anchors")
+    for table in _SCHEMA_KEYS[1:]:
+        data_files.check_keys(filename, schema[table], schema[table].keys() if isinstance(schema[table], dict) else (),
+                              table)
+        for key, kind in schema[table].items():
+            if kind not in _KINDS:
+                raise data_files.DataFileError(f"{filename}: {table}: {key}: unknown kind {kind!r} "
+                                               f"(expected one of {', '.join(sorted(_KINDS))})")
+    return schema
 
 
 def _validated_lexicon(data: object, filename: str) -> dict:
-    """DATA, after checking that every key is one the coder reads and every code is well-formed."""
-    data_files.check_keys(filename, data, _LEXICON_KEYS, required=_LEXICON_REQUIRED)
+    """DATA, after checking that every key is one the coder reads (data/lexicon_schema.yaml) and every code is
+    well-formed."""
+    schema = load_lexicon_schema()
+    required = [field.name for field in fields(Lexicon)]
+    data_files.check_keys(filename, data, [*required, *schema["anchors"]], required=required)
+
+    def code(value: object, where: str) -> None:
+        if value is not None:
+            data_files.check_code(filename, value, where)
 
     def code_map(table: object, where: str) -> None:
         data_files.check_keys(filename, table, table.keys() if isinstance(table, dict) else (), where)
-        for word, code in table.items():
-            if code is not None:
-                data_files.check_code(filename, code, f"{where}: {word}")
+        for word, value in table.items():
+            code(value, f"{where}: {word}")
 
-    for kind, keys in (("verbs", _VERB_KEYS), ("nouns", _NOUN_KEYS)):
+    def entry_fields(entry: dict, kinds: dict, where: str) -> None:
+        data_files.check_keys(filename, entry, kinds, where)
+        for key, value in entry.items():
+            kind, place = kinds[key], f"{where}: {key}"
+            if kind == "code":
+                code(value, where if key == "code" else place)
+            elif kind == "code_map":
+                code_map(value, place)
+            elif kind == "flag" and not isinstance(value, bool):
+                raise data_files.DataFileError(f"{filename}: {place}: expected true or false, found {value!r}")
+            elif kind == "refinements":
+                data_files.check_keys(filename, value, value.keys() if isinstance(value, dict) else (), place)
+                for word, refined in value.items():
+                    if isinstance(refined, dict):
+                        entry_fields(refined, schema["refinement_keys"], f"{place}: {word}")
+                    else:
+                        code(refined, f"{place}: {word}")
+
+    for kind, kinds in (("verbs", schema["verb_keys"]), ("nouns", schema["noun_keys"])):
         data_files.check_keys(filename, data[kind], data[kind].keys() if isinstance(data[kind], dict) else (), kind)
         for word, entry in data[kind].items():
-            where = f"{kind}: {word}"
-            if not isinstance(entry, dict):
-                data_files.check_code(filename, entry, where)
-                continue
-            data_files.check_keys(filename, entry, keys, where)
-            for field in ("code", "subject_infinitive"):
-                if entry.get(field) is not None:
-                    data_files.check_code(filename, entry[field], f"{where}: {field}" if field != "code" else where)
-            for field in ("objects", "xcomp", "subject_types", "modifiers"):
-                if field in entry:
-                    code_map(entry[field], f"{where}: {field}")
-            for field in ("preps", "particles"):
-                for word2, refined in entry.get(field, {}).items():
-                    if isinstance(refined, dict):
-                        data_files.check_keys(filename, refined, _REFINED_KEYS, f"{where}: {field}: {word2}")
-                        if refined.get("code") is not None:
-                            data_files.check_code(filename, refined["code"], f"{where}: {field}: {word2}")
-                        if "objects" in refined:
-                            code_map(refined["objects"], f"{where}: {field}: {word2}: objects")
-                    elif refined is not None:
-                        data_files.check_code(filename, refined, f"{where}: {field}: {word2}")
-    for key in _LEXICON_REQUIRED - {"verbs", "nouns", "goldstein", "quad_class_by_root"}:
+            if isinstance(entry, dict):
+                entry_fields(entry, kinds, f"{kind}: {word}")
+            else:
+                data_files.check_code(filename, entry, f"{kind}: {word}")
+    for key in set(required) - {"verbs", "nouns", "goldstein", "quad_class_by_root"}:
         data_files.check_words(filename, data[key], key)
     for table in ("goldstein", "quad_class_by_root"):
         data_files.check_keys(filename, data[table], data[table].keys() if isinstance(data[table], dict) else (), table)
-        for code in data[table]:
-            data_files.check_code(filename, code, table)
+        for root_or_code in data[table]:
+            data_files.check_code(filename, root_or_code, table)
     return data
 
 
