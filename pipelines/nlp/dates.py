@@ -53,8 +53,6 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december")
 _RELATIVE_YEAR = re.compile(r"\b(?:of\s+)?(this|last|next) year\b", re.IGNORECASE)
 _LAST_MONTH_NAMED = re.compile(r"^last (" + "|".join(_MONTHS) + r")$", re.IGNORECASE)
-_EARLIER_YEAR = re.compile(r"\b(?:earlier|early|last)\s+(?:this\s+)?year\b", re.IGNORECASE)
-""""Earlier this year", "last year": background in the conventions, with or without a publication date."""
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -88,7 +86,7 @@ def event_date(clause: Token, sentence: Span, published: dt.date | None, event_n
     future = is_future(clause)
     for entity in entities:
         if published is None and not future and attached(entity) and (
-                _names_month_or_year_only(entity.text) or _EARLIER_YEAR.search(entity.text)):
+                _names_month_or_year_only(entity.text) or _dates_a_past_year(entity.text)):
             resolved = resolve(entity.text, None)
             precision = resolved[1] if resolved else "month"
             return EventDate(resolved[0].isoformat() if resolved else None, precision, True)
@@ -97,7 +95,8 @@ def event_date(clause: Token, sentence: Span, published: dt.date | None, event_n
             day, precision = resolved
             # only a date of the event's own clause makes it background: "the August 13 accord" dates the accord
             background = attached(entity) and (_long_before(day, precision, published) or (
-                precision == "year" and _EARLIER_YEAR.search(entity.text) is not None and not future))
+                precision == "year" and ("earlier" in entity.text.lower() or _dates_a_past_year(entity.text))
+                and not future))
             return EventDate(day.isoformat(), precision, background or is_past_perfect_background(clause))
     return EventDate(published.isoformat() if published else None, "day", is_past_perfect_background(clause))
 
@@ -185,6 +184,12 @@ def _with_absolute_year(text: str, published: dt.date) -> str:
         return text
     offsets = {"this": 0, "last": -1, "next": 1}
     return _RELATIVE_YEAR.sub(lambda m: str(published.year + offsets[m.group(1).lower()]), text)
+
+
+def _dates_a_past_year(text: str) -> bool:
+    """"Earlier this year", "last year" (language background_year_phrases)."""
+    lower = " ".join(text.lower().split())
+    return any(phrase in lower for phrase in _WORDS.background_year_phrases)
 
 
 def _names_month_or_year_only(text: str) -> bool:

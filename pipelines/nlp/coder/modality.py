@@ -45,7 +45,7 @@ def _is_realized(clause: Token, lexicon: Lexicon) -> bool:
 def _is_question(sentence: Span) -> bool:
     """A sentence that ends in a question mark asks and asserts nothing ("How could he have access to the
     records of each person who occupied the church?"): the conventions code only what a sentence asserts."""
-    words = [token for token in sentence if not token.is_space and token.text not in ('"', "”", "“", "'", "’", ")")]
+    words = [token for token in sentence if not token.is_space and token.text not in _EN.closing_marks]
     return bool(words) and words[-1].text == "?"
 
 

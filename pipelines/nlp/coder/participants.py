@@ -198,7 +198,7 @@ def _is_headline_passive(verb: Token) -> bool:
     full stop; the small model also tags plain past tenses VBN ("Hungarians protested in Bucharest.")."""
     resultative = any(child.lower_ == "dead" for child in verb.children)  # "journalist shot dead in Aden"
     charged = verb.lower_ in _EN.status_participles and any(  # "Russia accused of supporting rebels"
-        child.dep_ == "prep" and child.lower_ in ("of", "with") for child in verb.children)
+        child.dep_ == "prep" and child.lower_ in _EN.charge_preps for child in verb.children)
     if verb.dep_ != "ROOT" or not (verb.tag_ == "VBN" or (verb.tag_ == "VBD" and (resultative or charged))) or any(
             child.dep_ in ("aux", "auxpass", "dobj") for child in verb.children):
         return False
