@@ -309,10 +309,16 @@ def gold_country(code: str | None) -> str | None:
     return "IGO" if code.startswith("IGO") else code[:3]
 
 
+def split_of(path: Path) -> str:
+    """"test" (only run to report scores), "calibration" (only run to fit confidences) or "dev", by file name."""
+    if "calibration" in path.name:
+        return "calibration"
+    return "test" if "test" in path.name else "dev"
+
+
 def is_test_split(path: Path) -> bool:
-    """A test split is only run to report scores, a calibration split only to fit confidences: neither
-    shows its errors, so nobody tunes the coder's rules on them."""
-    return "test" in path.name or "calibration" in path.name
+    """A test or calibration split shows no errors, so nobody tunes the coder's rules on them."""
+    return split_of(path) != "dev"
 
 
 @dataclass(frozen=True)
@@ -532,7 +538,7 @@ def evaluate_realnews(nlp, path: Path, news_dir: Path = NEWS_DIR) -> dict:
     test = is_test_split(path)
     codes = sorted(set(report.per_root.tp) | set(report.per_root.fn) | set(report.per_root.fp))
     return {
-        "gold": str(path), "kind": "realnews", "split": ("calibration" if "calibration" in path.name else "test") if test else "dev",
+        "gold": str(path), "kind": "realnews", "split": split_of(path),
         "articles": report.articles, "sentences": report.sentences, "event_sentences": report.event_sentences,
         "gold_events": t.dyad_tp + t.dyad_fn, "coded_events": t.dyad_tp + t.dyad_fp,
         "root_precision": root_p, "root_recall": root_r, "root_f1": root_f1,

@@ -1,6 +1,7 @@
 """Fit and check the calibrated event confidence (pipelines/nlp/calibration.py) on real-news gold.
 
-    python -m tools.calibrate_confidence fit --gold tests/gold/realnews/calibration.jsonl [--write]
+    python -m tools.calibrate_confidence fit --gold tests/gold/realnews/calibration.jsonl \
+        --gold tests/gold/realnews/calibration2.jsonl [--write]
     python -m tools.calibrate_confidence table --gold tests/gold/realnews/test.jsonl --gold tests/gold/realnews/test2.jsonl
 
 Every event the pipeline emits (mentions merged, background left out) is scored once per mention sentence:
@@ -112,7 +113,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.command == "fit":
         if any("test" in gold.name for gold in args.gold):
-            parser.error("fit only on the calibration split: test splits are for reporting")
+            parser.error("fit only on the calibration splits: test splits are for reporting")
         points = [point for gold in args.gold for point in samples(gold, calibrated=False)]
         text = table_text(isotonic(points), " + ".join(gold.name for gold in args.gold))
         print(text, end="")
