@@ -18,6 +18,7 @@ from pipelines.nlp.coder.conventions import (
     armed_group_where_it_fights,
     country_of_residence,
     domestic_role_in_story_country,
+    held_person_unnamed,
     measure_on_own_people,
     people_live_where_event_happens,
     protest_against_own_country,
@@ -128,6 +129,27 @@ def test_is_state_action_codes():
     """The codes state_action_by_place_authorities and accused_under_jurisdiction apply to."""
     assert conventions.is_state_action("173") and conventions.is_state_action("091")
     assert not conventions.is_state_action("190") and not conventions.is_state_action("010")
+
+
+# held_person_unnamed
+
+
+def _pronoun(text):
+    return SimpleNamespace(text=text, lower_=text.lower(), pos_="PRON")
+
+
+def test_held_person_unnamed_makes_a_person_of_a_held_pronoun():
+    """held_person_unnamed: "police detained him", "released him on bail": a civilian of no country yet."""
+    held = held_person_unnamed([_pronoun("him")], "173")
+    assert held == [Actor.of("him", None, "CVL")]
+    assert held_person_unnamed([_pronoun("them")], "0841") == [Actor.of("them", None, "CVL")]
+
+
+def test_held_person_unnamed_only_for_custody_and_pronouns():
+    """held_person_unnamed: not for other codes ("attacked him"), nor for words that are no pronoun."""
+    assert held_person_unnamed([_pronoun("him")], "190") == []
+    assert held_person_unnamed([SimpleNamespace(text="bail", lower_="bail", pos_="NOUN")], "084") == []
+    assert held_person_unnamed([_pronoun("it")], "173") == []
 
 
 # accused_under_jurisdiction

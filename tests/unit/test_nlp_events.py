@@ -550,6 +550,52 @@ def test_a_headline_participle_is_a_passive(code):
     assert event["event_code"] == "174" and event["actor2"]["country_code"] == "LBN"
 
 
+def test_a_held_pronoun_is_a_person_of_the_state_that_holds_them(nlp):
+    """"Released him on bail" after an arrest by British police: the man released is British (a custody act on a
+    pronoun whose referent is no actor; conventions.held_person_unnamed, accused_under_jurisdiction)."""
+    text = "British police arrested the driver on Saturday. They released him on bail on Sunday."
+    events = code_events(nlp(text), article_id="a", published_at=PUBLISHED)
+    released = only(events, "08")
+    assert (released["actor1"]["country_code"], released["actor2"]["country_code"]) == ("GBR", "GBR")
+
+
+def test_a_role_posted_to_a_country_is_not_of_that_country(code):
+    """"The US ambassador to Germany" is American; "to Germany" names the posting (language posting_preps)."""
+    event = only(code("The ambassador to Germany condemned Iran on Monday."))
+    assert event["actor1"]["country_code"] != "DEU"
+
+
+@pytest.mark.parametrize("text", [
+    "A Nigerian judge is delivering the ruling on the case.",
+    "He is protesting his innocence.",
+    "One protester managed to break off the Australian flag.",
+    "The launch was seen by Japan as a test of North Korea's ballistic missile.",
+])
+def test_words_that_name_no_event_with_these_objects(code, text):
+    """A ruling delivered is no aid, innocence protested is no protest, a flag broken off is no broken-off
+    relation, and a country's own missile is its weapon, not an attack (lexicon objects; weapons owned)."""
+    assert code(text) == []
+
+
+def test_breaking_off_talks_is_still_an_event(code):
+    assert only(code("Iran broke off talks with France on Monday."))["event_code"] == "164"
+
+
+def test_an_alert_takes_a_target_only_from_its_own_place(code):
+    """"Threatened Japan ... and placed its army on alert": the alert names no audience (Japan is the threat's)."""
+    events = code("Pyongyang threatened Japan with retaliatory blows and placed its army on alert.")
+    alert = only(events, "15")
+    assert alert["actor2"] is None or alert["actor2"]["country_code"] != "JPN"
+
+
+def test_a_headline_participle_on_a_noun_is_the_headline_predicate(code):
+    """"Mongolia: Ex-president arrested for corruption" hangs "arrested" on the noun as a reduced relative, which
+    elsewhere is background ("property seized by the army"); a headline with no other verb reports it."""
+    event = only(code("Mongolia: Ex-president arrested for corruption"))
+    assert event["event_code"] == "173" and event["actor2"]["country_code"] == "MNG"
+    assert not code("Mongolia's parliament debated property seized by the army.")
+
+
 @pytest.mark.parametrize("text", [
     "Police arrested five protesters in Nairobi, Reuters reported.",
     "According to the Associated Press, Russian troops shelled Kharkiv on Monday.",

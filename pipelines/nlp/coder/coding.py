@@ -12,15 +12,15 @@ from pipelines.nlp import dates
 from pipelines.nlp.entities import article_entities
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, _EN, trigger_lexicon
 from pipelines.nlp.coder.context import _ArticleContext, _is_placed
-from pipelines.nlp.coder.phrases import _direct_object, _is_active, _noun_phrase
+from pipelines.nlp.coder.phrases import _countries_in, _direct_object, _is_active, _noun_phrase
 from pipelines.nlp.coder.triggers import (
     _SPORTS_ARTICLE_SHARE, _Trigger, _crowd_control, _is_sports, _refined_code, _triggers,
 )
 from pipelines.nlp.coder.modality import _intent_code, _is_background, _is_question, _is_realized
 from pipelines.nlp.coder.conventions import (
     accused_under_jurisdiction, action_on_place_targets_place, armed_group_where_it_fights,
-    domestic_role_in_story_country, is_state_action, measure_on_own_people, people_live_where_event_happens,
-    protest_against_own_country,
+    domestic_role_in_story_country, held_person_unnamed, is_custody, is_state_action, measure_on_own_people,
+    people_live_where_event_happens, protest_against_own_country,
     state_action_by_place_authorities, target_role_in_story_country, unplaced_event_in_actor_country,
 )
 from pipelines.nlp.coder.participants import (
@@ -130,7 +130,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     location, location_in_sentence = _location(trigger_place, sentence, used_tokens, context, trigger.clause, trigger.word)
     if not actors2 and location_in_sentence and location["country_code"] and (
             code[:2] in _CAMEO.place_target_roots or code[:3] in _CAMEO.place_target_codes or _is_place_measure(trigger, lexicon)
-            or (code[:2] == _CAMEO.force_posture_root and all(a.country_code != location["country_code"] for a in actors1))):
+            or (code[:2] == _CAMEO.force_posture_root and all(a.country_code != location["country_code"] for a in actors1)
+                and location["country_code"] in _countries_in(list(trigger.clause.subtree), context))):
         actors2 = [action_on_place_targets_place(location)]
     if not actors2 and (code[:2] in _CAMEO.place_target_roots or code[:3] in _CAMEO.place_target_codes):
         actors2 = [action_on_place_targets_place(place) for place in _places_named(objects, context)][:1]
@@ -138,6 +139,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
         actors2 = protest_against_own_country(actors1)
     if not actors2 and not location_in_sentence and _is_place_measure(trigger, lexicon):
         actors2 = measure_on_own_people(actors1)
+    actors2 = actors2 or held_person_unnamed(objects, code)
     actors2 = [target_role_in_story_country(actor, actors1, sentence, context, code) for actor in actors2
                if not (actor.is_weapon and not actor.country_code)]
     fighting_place = location if location_in_sentence else None
@@ -150,7 +152,7 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
     if not actors1 and setting and setting["country_code"] and is_state_action(code) \
             and (not _is_active(trigger.clause) or trigger.entry.get("patient_subject")):
         actors1 = [state_action_by_place_authorities(setting)]
-    if is_state_action(code):
+    if is_state_action(code) or is_custody(code):
         actors2 = [accused_under_jurisdiction(actor, actors1) for actor in actors2]
     civilians_place = trigger_place or _place_after(trigger, sentence, context)
     if civilians_place is None and location is None and code[:2] in _CAMEO.violent_roots:

@@ -34,6 +34,8 @@ class Actor:
     """"A rocket", "Israeli jets": a means of attack standing for whoever used it."""
     private_person: bool = False
     """A named person the article gives no role ("Sabrina from USA"): not a state's agent (see _pairs)."""
+    posted: bool = False
+    """A role posted to a country ("the ambassador to Germany"): not of that country, nor of the story's."""
 
     @classmethod
     def of(cls, name: str, country: str | None, type_code: str | None, **flags) -> "Actor":

@@ -31,9 +31,10 @@ def domestic_role_in_story_country(actor: Actor, sentence: Span, context: _Artic
     the rule holds for governments, oppositions, courts and legislatures (roles), not for soldiers and
     police, whose role nouns are as often weapons and forces of the doer ("military aid", "missiles"). A
     sentence set in a region of several countries ("In Europe, workers protested austerity") is not about
-    the story's country: its roles stay without one."""
+    the story's country: its roles stay without one, and so does a role posted abroad ("the ambassador to
+    Germany")."""
     if actor.country_code or actor.ethnic_group or actor.type_code in _CAMEO.international_types or not (
-            any_role or actor.type_code in roles) or actor.is_weapon:
+            any_role or actor.type_code in roles) or actor.is_weapon or actor.posted:
         return actor
     if any(entity is not None and entity.label in _EN.place_labels and entity.place_kind == "continent"
            for entity in (context.entities.by_token[token.i] for token in sentence)):
@@ -86,6 +87,21 @@ def accused_under_jurisdiction(actor: Actor, doers: list[Actor]) -> Actor:
     countries = {d.country_code for d in doers
                  if d.country_code and d.type_code in (None, "GOV", "JUD", "COP", "LEG")}
     return actor.in_country(countries.pop()) if len(countries) == 1 else actor
+
+
+def is_custody(code: str) -> bool:
+    """Whether CAMEO code CODE puts a person in or out of the doer's custody (arrest, detention, release)."""
+    return code.startswith(_CAMEO.custody_prefixes)
+
+
+def held_person_unnamed(objects: list[Token], code: str) -> list[Actor]:
+    """Convention: "police detained him", "they released him on bail": a pronoun held or freed whose referent
+    is no actor ("the driver") is a person of no known country (CVL); accused_under_jurisdiction then gives
+    them the state that holds them."""
+    if not is_custody(code):
+        return []
+    return [Actor.of(token.text, None, "CVL") for token in objects
+            if token.pos_ == "PRON" and token.lower_ in _EN.held_pronouns][:1]
 
 
 def protest_against_own_country(actors: list[Actor]) -> list[Actor]:
@@ -201,6 +217,7 @@ RULES = (
     target_role_in_story_country,
     state_action_by_place_authorities,
     accused_under_jurisdiction,
+    held_person_unnamed,
     protest_against_own_country,
     measure_on_own_people,
     action_on_place_targets_place,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, _EN
+from pipelines.nlp.coder.phrases import _is_headline
 from pipelines.nlp.coder.triggers import _Trigger
 
 
@@ -75,7 +76,7 @@ def _is_background(trigger: _Trigger) -> bool:
                 return True
     if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _EN.background_marks for c in clause.children):
         return True
-    if clause.dep_ == "acl" and clause.tag_ == "VBN":
+    if clause.dep_ == "acl" and clause.tag_ == "VBN" and not _is_headline_predicate(clause):
         return True
     if clause.dep_ in ("relcl", "acl") and clause.head.lemma_.lower() in _EN.occasion_nouns and any(
             child.ent_type_ == "ORDINAL" for child in clause.head.children):
@@ -91,6 +92,15 @@ def _is_background(trigger: _Trigger) -> bool:
         if head.dep_ == "prep" and head.lower_ in _EN.background_preps:
             return True
     return False
+
+
+def _is_headline_predicate(participle: Token) -> bool:
+    """"Mongolia: Ex-president arrested for corruption": in a headline whose only verb is a past participle
+    on a noun, the participle is the headline's passive predicate with "was" dropped, not a reduced relative
+    giving background."""
+    sentence = participle.sent
+    return _is_headline(sentence) and not any(
+        token.pos_ in ("VERB", "AUX") and token.i != participle.i for token in sentence)
 
 
 def _is_perfect_over_a_span(clause: Token) -> bool:

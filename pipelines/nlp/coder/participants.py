@@ -16,7 +16,7 @@ from pipelines.nlp.entities import ArticleEntity, role_type
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, _EN
 from pipelines.nlp.coder.context import Actor, _ArticleContext
 from pipelines.nlp.coder.phrases import (
-    _countries_in, _country_in, _is_active, _is_dateline, _located_in, _noun_phrase, _of_object, _phrase_text,
+    _countries_in, _country_in, _is_active, _is_dateline, _is_headline, _located_in, _noun_phrase, _of_object, _phrase_text,
     _with_conjuncts,
 )
 from pipelines.nlp.coder.triggers import _Trigger, _noun_code
@@ -202,8 +202,7 @@ def _is_headline_passive(verb: Token) -> bool:
     if verb.dep_ != "ROOT" or not (verb.tag_ == "VBN" or (verb.tag_ == "VBD" and (resultative or charged))) or any(
             child.dep_ in ("aux", "auxpass", "dobj") for child in verb.children):
         return False
-    words = [token for token in verb.sent if not token.is_space]
-    return bool(words) and words[-1].text not in (".", "!", "?", '"', "”")
+    return _is_headline(verb.sent)
 
 
 def _noun_participants(noun: Token, code: str) -> tuple[list[Token], list[Token]]:
@@ -373,8 +372,11 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
         others = [token for token in phrase if context.entities.by_token[token.i] is not entity]
         return _entity_actor(entity, others, context)
     type_code = role_type(phrase)
+    postings = [child for child in head.children if child.dep_ == "prep" and child.lower_ in _EN.posting_preps
+                and type_code]  # "the ambassador to Germany": where they serve, not whose they are
     placed = {t.i for token in phrase if token.dep_ == "prep" and token.lower_ in _EN.locative_preps
               for t in token.subtree}  # "ministers in Luxembourg": where they met, not whose they are
+    placed |= {t.i for token in postings for t in token.subtree}
     own = [token for token in phrase if token.i not in placed]
     country = _country_in(own, context) or (type_code and _country_in(_located_in(head), context))
     if head.lemma_.lower() in _EN.weapons:
@@ -390,7 +392,7 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
             return recalled
     if type_code is None and country is None:
         return _possessor_actor(head, context)
-    return Actor.of(_phrase_text(phrase), country, type_code)
+    return Actor.of(_phrase_text(phrase), country, type_code, posted=bool(postings) and country is None)
 
 
 def _is_anaphoric(head: Token, phrase: list[Token]) -> bool:

@@ -12,6 +12,13 @@ from pipelines.nlp.coder.lexicon import _EN
 from pipelines.nlp.coder.context import _ArticleContext
 
 
+def _is_headline(sentence) -> bool:
+    """A sentence with no final full stop (or closing quote after one): a headline, which drops "was" and
+    "is" ("Ex-PM arrested"), so its grammar is read differently."""
+    words = [token for token in sentence if not token.is_space]
+    return bool(words) and words[-1].text not in (".", "!", "?", '"', "”")
+
+
 def _counted_noun(word: Token) -> Token:
     """What a quantity counts: "hundreds of villagers" -> villagers."""
     if word.lemma_.lower() not in _EN.quantity_nouns:

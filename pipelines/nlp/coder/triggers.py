@@ -195,8 +195,10 @@ def _is_standalone_event_noun(noun: Token, lexicon: Lexicon) -> bool:
         return True
     if noun.tag_ == "NNS" and not any(child.dep_ in ("det", "poss", "nummod") for child in noun.children):
         return False  # "a rising tide of violent protests by farmers": a kind of event, not one event
+    owned = noun.lemma_.lower() in _EN.weapons  # "North Korea's Taepodong-2 missile": its owner, not an attack
     return any(
-        child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("by", "between")) for child in noun.children
+        (child.dep_ == "poss" and not owned) or (child.dep_ == "prep" and child.lower_ in ("by", "between"))
+        for child in noun.children
     )
 
 
