@@ -148,8 +148,8 @@ def role_type(tokens: list[Token]) -> str | None:
     The longest role phrase wins over its parts ("security forces" is COP, "forces" alone MIL), and
     between different roles the more specific type wins ("opposition leader" is OPP, not GOV).
     """
-    lemmas = [token.lemma_.lower() for token in tokens]
     roles = _roles()
+    lemmas = [_role_lemma(token, roles) for token in tokens]
     found = set()
     i = 0
     while i < len(lemmas):
@@ -162,6 +162,17 @@ def role_type(tokens: list[Token]) -> str | None:
         else:
             i += 1
     return min(found, key=_type_priority().index) if found else None
+
+
+def _role_lemma(token: Token, roles: dict[str, str]) -> str:
+    """The token's lemma; for a plural the tagger took for a proper name ("Authorities on Monday arrested",
+    "Rebels Seize Town"), whose lemma stays the plural, the singular that names a role."""
+    lemma = token.lemma_.lower()
+    if lemma in roles or token.tag_ not in ("NNP", "NNPS"):
+        return lemma
+    word = token.lower_
+    singulars = ([word[:-3] + "y"] if word.endswith("ies") else []) + ([word[:-1]] if word.endswith("s") else [])
+    return next((singular for singular in singulars if singular in roles), lemma)
 
 
 _ACTOR_ROLES_KEYS = frozenset({"about", "type_priority", "roles"})

@@ -39,6 +39,8 @@ class CameoOntology:
     demand_code: str
     refusal_codes: dict[str, str]
     intent_codes: dict[str, str | None]
+    unknown_doer_code_map: dict[str, str]
+    foreign_target_code_map: dict[str, str]
     state_action_prefixes: tuple[str, ...]
     custody_prefixes: tuple[str, ...]
     domestic_types: frozenset[str]
@@ -158,6 +160,15 @@ def _checked_root_codes(filename: str, key: str, value: object) -> dict[str, str
     return dict(value)
 
 
+def _checked_code_map(filename: str, key: str, value: object) -> dict[str, str]:
+    """A map of CAMEO code to CAMEO code."""
+    data_files.check_keys(filename, value, value.keys() if isinstance(value, dict) else (), key)
+    for code, other in value.items():
+        _checked_scalar(filename, f"{key}: code", code, _CODE)
+        _checked_scalar(filename, f"{key}: {code}", other, _CODE)
+    return dict(value)
+
+
 def _read_fields(name: str, path, cls: type) -> tuple[str, dict]:
     """(file name, data) of the data file NAME (or PATH), whose keys must be exactly CLS's fields."""
     path = data_files.data_path(name) if path is None else path
@@ -180,6 +191,8 @@ def load_ontology(path=None) -> CameoOntology:
             values[key] = frozenset(_checked_list(filename, key, value, _CODE))
         elif key.endswith("_codes"):
             values[key] = _checked_root_codes(filename, key, value)
+        elif key.endswith("_code_map"):
+            values[key] = _checked_code_map(filename, key, value)
         elif key.endswith("_prefixes"):
             values[key] = tuple(_checked_list(filename, key, value, _PREFIX))
         elif key.endswith("_types"):

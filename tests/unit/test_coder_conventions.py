@@ -211,8 +211,10 @@ def test_measure_on_own_people_needs_one_country():
 
 
 def test_action_on_place_targets_place_targets_the_place_country():
-    """action_on_place_targets_place: "struck an airport near Damascus" targets Syria, named by the place."""
-    assert action_on_place_targets_place(_place("Damascus", "SYR")) == Actor("Damascus", "SYR", "SYR", None)
+    """action_on_place_targets_place: "struck an airport near Damascus" targets Syria, named by the place, and
+    says it is a place (no sanction of a foreign actor, see coding._code_for_pair)."""
+    assert action_on_place_targets_place(_place("Damascus", "SYR")) == Actor("Damascus", "SYR", "SYR", None,
+                                                                            is_place=True)
 
 
 # country_of_residence

@@ -38,7 +38,9 @@ def test_ontology_missing_key_is_an_error(tmp_path):
 @pytest.mark.parametrize("key, value", [("violent_roots", ["18", "190"]), ("statement_code", "10"),
                                         ("refusal_codes", {"03": "12"}), ("domestic_types", ["gov"]),
                                         ("visit_codes", ["042", "042"]), ("material_quad_classes", [2, 5]),
-                                        ("crowd_control_doer_types", ["police"])])
+                                        ("crowd_control_doer_types", ["police"]),
+                                        ("unknown_doer_code_map", {"190": "18"}),
+                                        ("foreign_target_code_map", {"17": "163"})])
 def test_ontology_malformed_code_is_an_error(tmp_path, key, value):
     path = _copy(tmp_path, "cameo_ontology.yaml", lambda data: data.__setitem__(key, value))
     with pytest.raises(DataFileError, match=rf"cameo_ontology\.yaml: {key}"):

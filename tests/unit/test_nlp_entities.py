@@ -227,3 +227,18 @@ def test_a_known_place_the_ner_calls_a_person_is_the_place_the_article_names(nlp
     records = extract_entities(nlp("A fire broke out in Karol Bagh on Tuesday. Hundreds fled from Karol Bagh, "
                                    "said Karol Bagh residents."))
     assert [(r["label"], r["country_code"]) for r in records] == [("GPE", "IND")]
+
+
+def test_a_plural_role_tagged_as_a_proper_name_still_names_its_role():
+    """"Authorities on Monday arrested twelve", "Rebels Seize Town": the small model tags such capitalised plurals
+    NNPS and keeps the plural as lemma; role_type still finds GOV and REB, and a real name stays no role."""
+    from types import SimpleNamespace
+
+    from pipelines.nlp.entities import role_type
+
+    def proper(word):
+        return SimpleNamespace(lemma_=word, tag_="NNPS", lower_=word.lower())
+
+    assert role_type([proper("Authorities")]) == "GOV"
+    assert role_type([proper("Rebels")]) == "REB"
+    assert role_type([proper("Ramos")]) is None

@@ -588,11 +588,26 @@ def test_an_alert_takes_a_target_only_from_its_own_place(code):
     assert alert["actor2"] is None or alert["actor2"]["country_code"] != "JPN"
 
 
+def test_an_attack_with_no_doer_named_is_unconventional_violence(code):
+    """"Five villagers were killed in Mali": no doer named, so an assault (18), not military force (19); troops
+    that kill keep 19 (ontology unknown_doer_code_map)."""
+    assert only(code("Five villagers were killed in Mali on Monday."))["event_code"] == "180"
+    assert only(code("Russian troops killed five Ukrainian soldiers on Monday."))["event_root_code"] == "19"
+
+
+def test_a_ban_on_another_countrys_actor_is_a_sanction(code):
+    """"Germany banned the Iranian airline": a sanction (163); a ban at home stays 172 (foreign_target_code_map)."""
+    assert only(code("Germany banned the Iranian airline Mahan Air on Monday."))["event_code"] == "163"
+    assert only(code("The Thai government banned political rallies on Monday."))["event_code"] == "172"
+
+
 def test_a_headline_participle_on_a_noun_is_the_headline_predicate(code):
     """"Mongolia: Ex-president arrested for corruption" hangs "arrested" on the noun as a reduced relative, which
     elsewhere is background ("property seized by the army"); a headline with no other verb reports it."""
     event = only(code("Mongolia: Ex-president arrested for corruption"))
     assert event["event_code"] == "173" and event["actor2"]["country_code"] == "MNG"
+    killed = only(code("Almost 6,500 civilians killed in Sri Lanka, UN reports"))  # a reporting verb is no predicate
+    assert killed["event_root_code"] == "18" and killed["actor2"]["country_code"] == "LKA"
     assert not code("Mongolia's parliament debated property seized by the army.")
 
 

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 from pipelines.nlp import dates
 from pipelines.nlp.entities import article_entities
 from pipelines.nlp.coder.lexicon import Lexicon, _CAMEO, _EN, trigger_lexicon
-from pipelines.nlp.coder.context import _ArticleContext, _is_placed
+from pipelines.nlp.coder.context import Actor, _ArticleContext, _is_placed
 from pipelines.nlp.coder.phrases import _countries_in, _direct_object, _is_active, _noun_phrase
 from pipelines.nlp.coder.triggers import (
     _SPORTS_ARTICLE_SHARE, _Trigger, _crowd_control, _is_sports, _refined_code, _triggers,
@@ -85,6 +85,18 @@ def _is_place_threatened(trigger: _Trigger, context: _ArticleContext) -> bool:
         return False
     entity = context.entities.entity_at(obj)
     return obj.lemma_.lower() in _EN.place_nouns or (entity is not None and entity.place_kind in ("city", "region"))
+
+
+def _code_for_pair(code: str, actor1: Actor | None, actor2: Actor | None) -> str:
+    """The code for one pair of actors: an attack with no doer named is unconventional violence (ontology
+    unknown_doer_code_map), a ban on another country's actor a sanction (foreign_target_code_map); a measure on
+    a foreign place ("imposed a curfew in northern Syria") is no sanction and keeps its code."""
+    if actor1 is None:
+        return _CAMEO.unknown_doer_code_map.get(code, code)
+    if actor2 is not None and not actor2.is_place and actor1.country_code and actor2.country_code \
+            and actor2.country_code != actor1.country_code:
+        return _CAMEO.foreign_target_code_map.get(code, code)
+    return code
 
 
 def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _ArticleContext) -> list[dict]:
@@ -172,7 +184,8 @@ def _events_of(trigger: _Trigger, sentence: Span, article_id: str, context: _Art
             continue
         partial = (not _is_placed(actor1) and not unknown_doer) or not _is_placed(actor2)
         record = _event_record(
-            article_id, sentence, trigger, code, actor1, actor2, where, location_in_sentence, when, lexicon
+            article_id, sentence, trigger, _code_for_pair(code, actor1, actor2), actor1, actor2, where,
+            location_in_sentence, when, lexicon
         )
         if partial:
             record["confidence"] = min(record["confidence"], PARTIAL_CONFIDENCE)

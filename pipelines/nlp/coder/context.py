@@ -36,6 +36,8 @@ class Actor:
     """A named person the article gives no role ("Sabrina from USA"): not a state's agent (see _pairs)."""
     posted: bool = False
     """A role posted to a country ("the ambassador to Germany"): not of that country, nor of the story's."""
+    is_place: bool = False
+    """A place standing for its country as a target ("imposed a curfew in northern Syria")."""
 
     @classmethod
     def of(cls, name: str, country: str | None, type_code: str | None, **flags) -> "Actor":

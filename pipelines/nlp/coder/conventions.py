@@ -135,7 +135,7 @@ def action_on_place_targets_place(location: dict) -> Actor:
     Violence against a place ("struck an airport near Damascus") or a measure on it ("declared a curfew in
     Algiers") targets its country."""
     country = location["country_code"]
-    return Actor.of(location["name"], country, None)
+    return Actor.of(location["name"], country, None, is_place=True)
 
 
 def country_of_residence(head: Token, context: _ArticleContext) -> str | None:

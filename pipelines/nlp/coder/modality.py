@@ -95,12 +95,17 @@ def _is_background(trigger: _Trigger) -> bool:
 
 
 def _is_headline_predicate(participle: Token) -> bool:
-    """"Mongolia: Ex-president arrested for corruption": in a headline whose only verb is a past participle
-    on a noun, the participle is the headline's passive predicate with "was" dropped, not a reduced relative
-    giving background."""
+    """"Mongolia: Ex-president arrested for corruption", "Senior official executed for spying", "6,500 civilians
+    killed in Sri Lanka, UN reports": in a headline with no other finite verb than a reporting one, a past
+    participle on a noun is the headline's passive predicate with "was" dropped, not a reduced relative giving
+    background."""
     sentence = participle.sent
     return _is_headline(sentence) and not any(
-        token.pos_ in ("VERB", "AUX") and token.i != participle.i for token in sentence)
+        token.tag_ in _FINITE_TAGS and token.lemma_.lower() not in _EN.plain_reporting_lemmas
+        for token in sentence if token.i != participle.i)
+
+
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
 def _is_perfect_over_a_span(clause: Token) -> bool:
