@@ -54,14 +54,22 @@ def remove_stale_temporaries(output_dir: str, older_than_epoch: float) -> list[s
     """Delete the temporary files (`.tmp-*`) that writers killed mid-write left under `output_dir`.
 
     Only files last modified before `older_than_epoch` (callers use STALE_TEMPORARY_SECONDS ago): a
-    younger one may be another writer's, still being written into the same folder, and stays.
+    younger one may be another writer's, still being written into the same folder, and stays. Every worker
+    cleans up at start, so a file another one deleted first is no error; the list is of those this call deleted.
     """
     stale = [file.path for file in _matching(output_dir, f"**{schemas.TEMPORARY_PREFIX}*")
              if FileSystems.split(file.path)[1].startswith(schemas.TEMPORARY_PREFIX)
              and file.last_updated_in_seconds < older_than_epoch]
-    if stale:
-        FileSystems.delete(stale)
-    return stale
+    deleted = []
+    for path in stale:
+        try:
+            FileSystems.delete([path])
+        except IOError:
+            if FileSystems.exists(path):
+                raise
+            continue
+        deleted.append(path)
+    return deleted
 
 
 def quarantine(output_dir: str, error: schemas.CorruptContainer) -> str | None:

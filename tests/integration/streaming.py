@@ -77,6 +77,14 @@ def stream_command(bootstrap: str, topics: dict, output: Path, group: str, *extr
     ]
 
 
+def stream_failure(stderr: str) -> str:
+    """What a failed stream run said: its first traceback (the cause; later ones are often the harness shutting
+    down around it) and its last lines."""
+    first = stderr.find("Traceback")
+    head = stderr[first:first + 6000] if first >= 0 else ""
+    return f"{head}\n...\n{stderr[-3000:]}" if head else stderr[-5000:]
+
+
 def run_stream(bootstrap: str, topics: dict, output: Path, group: str, *extra: str, timeout: float = 900):
     return subprocess.run(stream_command(bootstrap, topics, output, group, *extra), cwd=REPO, capture_output=True,
                           text=True, timeout=timeout, check=True)

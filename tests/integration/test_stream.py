@@ -15,7 +15,8 @@ import pytest
 from pipelines import schemas
 from pipelines.io.avro_files import QUARANTINE, STALE_TEMPORARY_SECONDS
 from tests.integration.streaming import (BAD_RECORDS, REPO, article_id, avro_records, committed_offsets, produce,
-                                         read_topic, real_articles, rewind_group, run_stream, stream_command)
+                                         read_topic, real_articles, rewind_group, run_stream, stream_command,
+                                         stream_failure)
 
 pytestmark = pytest.mark.integration
 
@@ -124,7 +125,7 @@ def test_stream_starts_with_damaged_files_in_its_output_and_moves_them_aside(kaf
 
     command = stream_command(kafka_broker.bootstrap, fresh_topics, output, "it-damaged", "--until-idle", "8")
     finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert finished.returncode == 0, finished.stderr[-5000:]
+    assert finished.returncode == 0, stream_failure(finished.stderr)
 
     assert Counter(record["article_id"] for record in avro_records(output)) == Counter(article_id(a) for a in articles)
     for name, content in damaged.items():

@@ -100,8 +100,11 @@ def code():
                      id="order a paper to suspend: administrative sanction"),
         # 18 assault
         pytest.param("Unknown assailants poisoned a Ukrainian journalist in Kyiv.", "182", id="poison a person"),
+        pytest.param("Indian police took the men into custody on Monday.", "173", id="take into custody: arrest"),
         # 19 fight
         pytest.param("Rebels stormed the town of Bunia.", "190", id="storm a town: military force"),
+        pytest.param("Armed Chinese police sealed off two monasteries in Tibet.", "191", id="seal off: blockade"),
+        pytest.param("A gunfight broke out in Gaza on Monday.", "180", id="gunfight, no doer named: unconventional violence"),
         # 20 unconventional mass violence
         pytest.param("The Syrian army used poison gas against rebels in Ghouta.", "204",
                      id="poison gas: weapons of mass destruction"),

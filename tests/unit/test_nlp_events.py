@@ -588,10 +588,29 @@ def test_an_alert_takes_a_target_only_from_its_own_place(code):
     assert alert["actor2"] is None or alert["actor2"]["country_code"] != "JPN"
 
 
+@pytest.mark.parametrize("text", [
+    'The Iranian president said, "I will visit Iraq next week."',
+    '"I will visit Iraq next week," the Iranian president said.',
+])
+def test_i_in_reported_speech_is_the_speaker(code, text):
+    event = only(code(text))
+    assert (event["event_code"], event["actor1"]["code"], event["actor2"]["code"]) == ("036", "IRNGOV", "IRQ")
+
+
+def test_a_quotation_that_runs_on_keeps_its_speaker(code):
+    """'The minister told reporters: "The talks failed. We will attack Israel."': the second sentence continues
+    the minister's quotation, so "we" is Iran's government; outside a quotation "we" stays unknown."""
+    quoted = only(code('The Iranian foreign minister told reporters on Monday: "The talks failed. We will attack Israel."'))
+    assert (quoted["event_code"], quoted["actor1"]["code"]) == ("138", "IRNGOV")
+    unquoted = only(code("The Iranian foreign minister spoke on Monday. We will attack Israel."))
+    assert unquoted["actor1"] is None
+
+
 def test_an_attack_with_no_doer_named_is_unconventional_violence(code):
     """"Five villagers were killed in Mali": no doer named, so an assault (18), not military force (19); troops
     that kill keep 19 (ontology unknown_doer_code_map)."""
     assert only(code("Five villagers were killed in Mali on Monday."))["event_code"] == "180"
+    assert only(code("Eight people were killed by a roadside bomb in Pakistan."))["event_root_code"] == "18"  # a weapon
     assert only(code("Russian troops killed five Ukrainian soldiers on Monday."))["event_root_code"] == "19"
 
 

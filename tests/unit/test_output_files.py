@@ -126,6 +126,23 @@ def test_only_stale_temporary_files_are_removed(tmp_path):
     assert not stale.exists() and live.exists() and kept.exists()
 
 
+def test_a_temporary_file_another_worker_removed_first_is_no_error(tmp_path, monkeypatch):
+    """Every worker cleans up at start: one that lists a stale file another has just deleted goes on."""
+    from pipelines.io import avro_files
+
+    now = time.time()
+    stale, gone = tmp_path / ".tmp-dead.avro", tmp_path / ".tmp-gone.avro"
+    for path in (stale, gone):
+        path.write_bytes(b"partial")
+        os.utime(path, (now - 2 * STALE_TEMPORARY_SECONDS, now - 2 * STALE_TEMPORARY_SECONDS))
+    listed = avro_files._matching(str(tmp_path), "**.tmp-*")
+    gone.unlink()  # the other worker was quicker
+    monkeypatch.setattr(avro_files, "_matching", lambda *_: listed)
+
+    assert remove_stale_temporaries(str(tmp_path), now - STALE_TEMPORARY_SECONDS) == [str(stale)]
+    assert not stale.exists()
+
+
 @pytest.fixture
 def memory_output():
     MemoryFileSystem.FILES.clear()

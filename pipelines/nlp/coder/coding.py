@@ -26,7 +26,7 @@ from pipelines.nlp.coder.conventions import (
 from pipelines.nlp.coder.participants import (
     _PURPOSE_PATH_DEPS, _actors, _caused_by_non_agent, _circumstance_nouns, _conditioned_party, _deeper_targets,
     _doers_of_events_named, _event_named, _first_actors, _instruments_of, _names_unknown_doer, _pairs, _participants,
-    _unnamed_protesters,
+    _unnamed_protesters, speaker_of,
 )
 from pipelines.nlp.coder.where_when import (
     _event_date, _is_place_measure, _location, _place_after, _places_named, _trigger_place,
@@ -66,7 +66,12 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
     sports = [_is_sports(sentence, lexicon) for sentence in sentences]
     if sentences and sum(sports) >= _SPORTS_ARTICLE_SHARE * len(sentences):
         return []  # a match report: even its sentences without sports words ("the Italians attacked") are sport
+    speaker, quote_open = None, False
     for sentence, is_sports in zip(sentences, sports):
+        own_speaker = speaker_of(sentence, context)
+        context.quote_speaker = speaker if quote_open and own_speaker is None else None
+        quote_open = _quote_open_after(sentence, quote_open)
+        speaker = (own_speaker or context.quote_speaker) if quote_open else None
         if is_sports or _is_question(sentence):
             continue
         by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence, lexicon)]
@@ -75,6 +80,20 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
             events.setdefault(event["event_id"], event)
             context.remember(event)  # partial events too: "the shelling" may name one whose doer is unknown
     return [event for event_id, event in events.items() if partial or event_id not in context.partial_ids]
+
+
+def _quote_open_after(sentence: Span, open_before: bool) -> bool:
+    """Whether a quotation is still open at the end of SENTENCE (language quote marks): a quote that runs on
+    into the next sentences is still its speaker's."""
+    is_open = open_before
+    for token in sentence:
+        if token.text in _EN.quote_toggles:
+            is_open = not is_open
+        elif token.text in _EN.quote_openers:
+            is_open = True
+        elif token.text in _EN.quote_closers:
+            is_open = False
+    return is_open
 
 
 def _is_place_threatened(trigger: _Trigger, context: _ArticleContext) -> bool:
@@ -91,7 +110,7 @@ def _code_for_pair(code: str, actor1: Actor | None, actor2: Actor | None) -> str
     """The code for one pair of actors: an attack with no doer named is unconventional violence (ontology
     unknown_doer_code_map), a ban on another country's actor a sanction (foreign_target_code_map); a measure on
     a foreign place ("imposed a curfew in northern Syria") is no sanction and keeps its code."""
-    if actor1 is None:
+    if actor1 is None or (actor1.is_weapon and not actor1.country_code):  # "killed by a roadside bomb"
         return _CAMEO.unknown_doer_code_map.get(code, code)
     if actor2 is not None and not actor2.is_place and actor1.country_code and actor2.country_code \
             and actor2.country_code != actor1.country_code:

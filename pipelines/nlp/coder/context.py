@@ -83,6 +83,8 @@ class _ArticleContext:
         """Country each armed group of no country of its own was coded to (see armed_group_where_it_fights)."""
         self.memory: list[Actor] = []
         """Actors of the events coded so far in the article, in text order (for "the group", "they")."""
+        self.quote_speaker: Actor | None = None
+        """Who speaks the quotation the current sentence continues ('X said: "... .' then '"I ..."'), if any."""
 
     def remember(self, event: dict) -> None:
         doer = event["actor1"]

@@ -346,6 +346,8 @@ def _actor(head: Token, context: _ArticleContext) -> Actor | None:
             actor = _actor(reporter, context)
             if actor is not None:
                 return replace(actor, via_pronoun=True)
+        if head.lower_ in _EN.speaker_pronouns and context.quote_speaker is not None:
+            return replace(context.quote_speaker, via_pronoun=True)  # "I thank John" continuing Trump's quote
         if head.lower_ not in _EN.personal_pronouns:
             recalled = _recalled_for_pronoun(head, context)
             return replace(recalled, via_pronoun=True) if recalled else None
@@ -419,6 +421,16 @@ def _recalled_for_pronoun(pronoun: Token, context: _ArticleContext) -> Actor | N
         return context.recalled(_CAMEO.singular_body_types)
     if word in ("they", "their", "them"):
         return context.recalled(_CAMEO.plural_group_types)
+    return None
+
+
+def speaker_of(sentence, context: _ArticleContext) -> Actor | None:
+    """The actor a sentence says is speaking: the subject of its reporting verb ("wrote Trump on Twitter")."""
+    for token in sentence:
+        if token.pos_ == "VERB" and token.lemma_.lower() in _EN.plain_reporting_lemmas:
+            subject = next((child for child in token.children if child.dep_ == "nsubj"), None)
+            if subject is not None and subject.pos_ != "PRON":
+                return _actor(subject, context)
     return None
 
 
