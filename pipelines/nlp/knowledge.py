@@ -77,6 +77,7 @@ class Language:
     target_preps: frozenset[str]
     locative_preps: frozenset[str]
     posting_preps: frozenset[str]
+    topic_preps: frozenset[str]
     instrument_preps: frozenset[str]
     reporting_verbs: frozenset[str]
     future_auxiliaries: frozenset[str]

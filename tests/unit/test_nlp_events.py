@@ -606,6 +606,15 @@ def test_a_quotation_that_runs_on_keeps_its_speaker(code):
     assert unquoted["actor1"] is None
 
 
+def test_a_place_inside_what_the_event_is_about_is_not_its_location(code):
+    """"Sanctions ... over drone transfers to Russia": Russia is the topic's place, not where the EU acted (language
+    topic_preps); a place the event is in stays its location."""
+    topic = only(code("EU imposes sanctions on Iranian firms over drone transfers to Russia"))
+    assert (topic["location"] or {}).get("country_code") != "RUS"
+    placed = only(code("The EU imposed sanctions on Iranian firms in Brussels over drone transfers to Russia."))
+    assert placed["location"]["country_code"] == "BEL"
+
+
 def test_an_attack_with_no_doer_named_is_unconventional_violence(code):
     """"Five villagers were killed in Mali": no doer named, so an assault (18), not military force (19); troops
     that kill keep 19 (ontology unknown_doer_code_map)."""

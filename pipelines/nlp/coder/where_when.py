@@ -49,9 +49,22 @@ def _location(
         entity = by_token[token.i]
         if entity is not None and entity.label in _EN.place_labels and entity.country_code and \
                 token.i not in used_tokens and token.i not in speakers and not _is_dateline(token) and \
-                not (clause is not None and _in_other_event_phrase(token, clause, event_word, context.lexicon)):
+                not (clause is not None and _in_other_event_phrase(token, clause, event_word, context.lexicon)) and \
+                not _in_topic_phrase(token, context):
             return _location_of(entity), True
     return None, False
+
+
+def _in_topic_phrase(token: Token, context: _ArticleContext) -> bool:
+    """Whether the place is inside what the event is about, not where it happened: "EU imposes sanctions on
+    Iranian firms over drone transfers to Russia" (language topic_preps). "Jets flew over Lebanon" names the
+    place itself as the object of "over", and is its location."""
+    entity = context.entities.by_token[token.i]
+    for ancestor in token.ancestors:
+        if ancestor.dep_ == "prep" and ancestor.lower_ in _EN.topic_preps:
+            objects = [child for child in ancestor.children if child.dep_ in ("pobj", "pcomp")]
+            return any(context.entities.by_token[obj.i] is not entity for obj in objects)
+    return False
 
 
 def _in_other_event_phrase(token: Token, clause: Token, event_word: Token | None, lexicon: Lexicon) -> bool:
