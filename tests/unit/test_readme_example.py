@@ -1,9 +1,13 @@
-"""The README's pandas example ("which countries did Russia act against in a week") runs and is right."""
+"""The README's pandas example ("which countries did Russia act against in a week") runs and is right, and its
+example row is what the coder writes today."""
 
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from pipelines import schemas
 from pipelines.export import encode, write_file
@@ -48,3 +52,23 @@ def test_the_readme_example_counts_what_russia_did_to_whom_this_week(tmp_path):
     assert header[1:] == ["Material", "conflict", "Verbal", "conflict", "Verbal", "cooperation"], printed
     assert set(table) == {"China", "Georgia", "Ukraine"}, printed
     assert table["Ukraine"] == ["2", "0", "0"] and table["Georgia"] == ["0", "1", "0"] and table["China"] == ["0", "0", "1"]
+
+
+@pytest.mark.spacy_model
+def test_the_readme_row_is_what_the_coder_writes_for_its_article():
+    """The one EventRow the README shows is the coder's row for that Wikinews headline today (re-read from
+    ../shared/data/news), so a coder change that alters it shows up here, not in a new user's first hour."""
+    from pipelines.articles import parse_article
+    from pipelines.nlp.model import load_nlp
+    from pipelines.nlp.records import annotated_record, article_text, event_rows
+
+    block = re.search(r"```json\n(\{\"event_id\".*?\})\n```", README.read_text(), re.S)
+    assert block, "the README lost its example row"
+    shown = json.loads(block.group(1))
+    news = Path(__file__).resolve().parents[3] / "shared" / "data" / "news" / "wikinews_2019_2020.jsonl"
+    raw = next(line for line in news.read_bytes().splitlines() if shown["article_id"].encode() in line)
+    article = parse_article(raw)
+    annotated = annotated_record(load_nlp()(article_text(article)), article, model="m", pipeline_version="0",
+                                 processed_at="2020-01-01T00:00:00Z", origin=None)
+    rows = [row for row in event_rows(annotated) if row["event_id"] == shown["event_id"]]
+    assert rows == [shown]
