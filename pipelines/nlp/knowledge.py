@@ -100,6 +100,8 @@ class Language:
     span_preps: frozenset[str]
     place_nouns: frozenset[str]
     closing_marks: frozenset[str]
+    final_marks: frozenset[str]
+    finite_verb_tags: frozenset[str]
     charge_preps: frozenset[str]
     background_year_phrases: frozenset[str]
     status_participles: frozenset[str]

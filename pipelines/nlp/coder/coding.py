@@ -68,10 +68,11 @@ def code_events(doc: Doc, *, article_id: str, published_at: str | None, allow_pa
         return []  # a match report: even its sentences without sports words ("the Italians attacked") are sport
     speaker, quote_open = None, False
     for sentence, is_sports in zip(sentences, sports):
-        own_speaker = speaker_of(sentence, context)
+        open_after = _quote_open_after(sentence, quote_open)
+        own_speaker = speaker_of(sentence, context) if quote_open or open_after else None  # only around quotes
         context.quote_speaker = speaker if quote_open and own_speaker is None else None
-        quote_open = _quote_open_after(sentence, quote_open)
-        speaker = (own_speaker or context.quote_speaker) if quote_open else None
+        speaker = (own_speaker or context.quote_speaker) if open_after else None
+        quote_open = open_after
         if is_sports or _is_question(sentence):
             continue
         by_trigger = [(trigger, _events_of(trigger, sentence, article_id, context)) for trigger in _triggers(sentence, lexicon)]

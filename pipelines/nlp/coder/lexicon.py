@@ -44,8 +44,10 @@ class Lexicon:
 _LEXICON_FILE = "cameo_triggers.yaml"
 _SCHEMA_FILE = "lexicon_schema.yaml"
 _SCHEMA_KEYS = ("anchors", "verb_keys", "noun_keys", "refinement_keys")
+"""The sections of data/lexicon_schema.yaml itself: the file's own format, which this loader reads."""
 _KINDS = frozenset({"code", "code_map", "refinements", "flag"})
-"""What a lexicon entry key may hold (data/lexicon_schema.yaml says which key holds which)."""
+"""What a lexicon entry key may hold: one per branch of load_lexicon's checks, so it stays with that code
+(data/lexicon_schema.yaml says which entry key holds which kind; adding a key is a data change)."""
 
 
 def load_lexicon_schema(path=None) -> dict:

@@ -59,8 +59,7 @@ def _is_standing_status(clause: Token) -> bool:
         return False
     if any(token.ent_type_ in ("DATE", "TIME") for token in clause.subtree):
         return False
-    words = [token for token in clause.sent if not token.is_space]
-    return bool(words) and words[-1].text in (".", "!", "?", '"', "”")
+    return not _is_headline(clause.sent)
 
 
 def _is_background(trigger: _Trigger) -> bool:
@@ -101,11 +100,8 @@ def _is_headline_predicate(participle: Token) -> bool:
     background."""
     sentence = participle.sent
     return _is_headline(sentence) and not any(
-        token.tag_ in _FINITE_TAGS and token.lemma_.lower() not in _EN.plain_reporting_lemmas
+        token.tag_ in _EN.finite_verb_tags and token.lemma_.lower() not in _EN.plain_reporting_lemmas
         for token in sentence if token.i != participle.i)
-
-
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
 def _is_perfect_over_a_span(clause: Token) -> bool:

@@ -13,10 +13,10 @@ from pipelines.nlp.coder.context import _ArticleContext
 
 
 def _is_headline(sentence) -> bool:
-    """A sentence with no final full stop (or closing quote after one): a headline, which drops "was" and
-    "is" ("Ex-PM arrested"), so its grammar is read differently."""
+    """A sentence with no final full stop (or closing quote after one; language final_marks): a headline, which
+    drops "was" and "is" ("Ex-PM arrested"), so its grammar is read differently."""
     words = [token for token in sentence if not token.is_space]
-    return bool(words) and words[-1].text not in (".", "!", "?", '"', "”")
+    return bool(words) and words[-1].text not in _EN.final_marks
 
 
 def _counted_noun(word: Token) -> Token:
