@@ -12,7 +12,7 @@ BOOTSTRAP := 127.0.0.1:$(KAFKA_PORT)
 DEMO_OUT ?= out/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-unit test-quick bench chaos kafka-up kafka-down kafka-status clean
+.PHONY: help setup demo test test-unit test-quick bench chaos probe-learned kafka-up kafka-down kafka-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -68,6 +68,17 @@ chaos: setup ## long fault runs: 3-minute broker outage, 10,000 bad inputs, then
 	EVENTWIRE_PRISM=$(abspath $(PRISM)) EVENTWIRE_FAULT_BAD_COUNT=10000 EVENTWIRE_FAULT_OUTAGE_SECONDS=180 \
 		$(BIN)/pytest -q -m fault tests
 	$(BIN)/python -m benchmarks.soak --minutes 10 --fraction 0.75
+
+PROBE_VENV := .venv-probe
+
+$(PROBE_VENV)/.installed: tools/probes/requirements.txt
+	$(PYTHON) -m venv $(PROBE_VENV)
+	$(PROBE_VENV)/bin/pip install -q -r tools/probes/requirements.txt
+	touch $@
+
+probe-learned: setup $(PROBE_VENV)/.installed ## would a learned root classifier beat the rules? (dev+calibration gold)
+	$(BIN)/python -m tools.probes.gold_sentences --out $(CACHE)/probe/gold.json
+	$(PROBE_VENV)/bin/python -m tools.probes.learned_roots $(CACHE)/probe/gold.json
 
 clean: kafka-down ## remove outputs and the local broker's data (keeps .venv and .cache)
 	rm -rf out .kafka

@@ -407,6 +407,21 @@ class SentenceMatch:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
+def pair_dyads(gold: tuple[GoldEvent, ...], coded: list[tuple]) -> tuple[list[tuple], list[GoldEvent], list[tuple]]:
+    """Each gold event paired with one distinct coded (root, actor1, actor2) it matches, in gold order:
+    (coded keys matched, gold events missed, coded keys left over)."""
+    left = list(dict.fromkeys(coded))
+    matched, missed = [], []
+    for event in gold:
+        hit = next((key for key in left if event.matches(*key)), None)
+        if hit:
+            left.remove(hit)
+            matched.append(hit)
+        else:
+            missed.append(event)
+    return matched, missed, left
+
+
 def match_sentence(gold: tuple[GoldEvent, ...], coded: list[tuple[str, str | None, str | None]]) -> SentenceMatch:
     """Score one sentence. Root level: the sentence's distinct gold roots against its distinct coded roots.
     Dyad level: each distinct gold (root, source country, target country) matches one distinct coded one
@@ -417,15 +432,8 @@ def match_sentence(gold: tuple[GoldEvent, ...], coded: list[tuple[str, str | Non
     match.root_tp = sum(r in coded_roots for r in gold_roots)
     match.root_fn = len(gold_roots) - match.root_tp
     match.root_fp = sum(r not in gold_roots for r in coded_roots)
-    left = list(dict.fromkeys(coded))
-    missed = []
-    for event in gold:
-        hit = next((key for key in left if event.matches(*key)), None)
-        if hit:
-            left.remove(hit)
-            match.dyad_tp += 1
-        else:
-            missed.append(event)
+    matched, missed, left = pair_dyads(gold, coded)
+    match.dyad_tp = len(matched)
     match.dyad_fn = len(missed)
     match.dyad_fp = len(left)
     if not gold:

@@ -26,7 +26,7 @@ PRIOR_EVENTS = 4
 
 def samples(gold_path: Path, calibrated: bool) -> list[tuple[float, bool]]:
     """(confidence, right) per emitted event and mention sentence of the gold file's articles."""
-    from pipelines.evaluate import actor_country, assign_to_sentences, load_realnews_gold
+    from pipelines.evaluate import actor_country, assign_to_sentences, load_realnews_gold, pair_dyads
     from pipelines.nlp import calibration
     from pipelines.nlp.coder import code_events
     from pipelines.nlp.model import load_nlp
@@ -45,12 +45,7 @@ def samples(gold_path: Path, calibrated: bool) -> list[tuple[float, bool]]:
             for event in coded:
                 key = (event["event_root_code"], actor_country(event["actor1"]), actor_country(event["actor2"]))
                 best[key] = max(best.get(key, 0.0), event["confidence"])
-            left, right = list(best), set()
-            for gold_event in sentence.events:
-                hit = next((key for key in left if gold_event.matches(*key)), None)
-                if hit:
-                    left.remove(hit)
-                    right.add(hit)
+            right, _, _ = pair_dyads(sentence.events, list(best))
             for key, raw in best.items():
                 out.append((calibration.calibrated(raw) if calibrated else raw, key in right))
     return out
